@@ -1,0 +1,20 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests run against the sources of sibling packages, so a change in @auth/core is seen by provider tests
+// without a rebuild. The published entry points (dist) are exercised by the install test.
+const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
+const alias = Object.fromEntries(
+  readdirSync(packagesDir).map((name) => [`@auth/${name}`, `${packagesDir}${name}/src/index.ts`]),
+);
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    reporters: ['default'],
+  },
+});
