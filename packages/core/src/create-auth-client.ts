@@ -1,0 +1,147 @@
+import ky, { type Hooks, type KyInstance } from 'ky';
+import { assertSafeBaseUrl } from './assert-safe-base-url.js';
+import { type CallState, createAuthFetch } from './create-auth-fetch.js';
+import { createRateLimiter, type RateLimitOptions } from './create-rate-limiter.js';
+import { ApiError } from './errors/api-error.js';
+import { AuthError } from './errors/auth-error.js';
+import { ConfigError } from './errors/config-error.js';
+import { RateLimitError } from './errors/rate-limit-error.js';
+import type { Logger } from './logger.js';
+import { parseRetryAfter } from './parse-retry-after.js';
+import { defaultVisibleQueryParameters, redactUrl } from './redact-url.js';
+import { resolveRetryOptions, type RetryOptions, toKyRetry } from './retry-options.js';
+import type { AccessTokenProvider } from './token-manager.js';
+import { toAuthError } from './to-auth-error.js';
+
+/** Options shared by every provider's client. */
+export interface HttpOptions {
+  /** Receives one record per HTTP exchange and token events; secrets are never included. @default silent */
+  logger?: Logger;
+  /** Retry policy, or a number of retries. @default { limit: 3, initialDelayMs: 300, factor: 2, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 } */
+  retry?: RetryOptions | number;
+  /** Timeout of one attempt, in ms. @default 30_000 */
+  timeoutMs?: number;
+  /** Deadline for a whole call including retries and waits, in ms; `false` for none. @default 120_000 */
+  totalTimeoutMs?: number | false;
+  /** Client-side rate limit, to stay under the provider's instead of bouncing off it. @default none */
+  rateLimit?: RateLimitOptions;
+  /** Allow `http://` base URLs to non-loopback hosts. @default false */
+  allowInsecureHttp?: boolean;
+  /** Query parameters whose values may appear in logs and errors (added to page, per_page, limit, offset, ...). */
+  visibleQueryParameters?: readonly string[];
+  /** A fetch implementation. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+}
+
+export interface AuthClientOptions extends HttpOptions {
+  /** The URL every request path is appended to, e.g. `https://api.musement.com/api/v3/`. */
+  prefix: string;
+  /** Supplies tokens; without it requests are unauthenticated. */
+  tokens?: AccessTokenProvider;
+  /** @default 'Bearer' */
+  scheme?: string;
+  /** Headers sent on every request. */
+  headers?: Record<string, string>;
+  /** Package name used in messages and log records. @default '@auth/core' */
+  packageName?: string;
+  /** Fields added to every log record. */
+  logFields?: Record<string, unknown>;
+  /** Extra ky hooks, run after ours. */
+  hooks?: Hooks;
+}
+
+const defaultTimeoutMs = 30_000;
+const defaultTotalTimeoutMs = 120_000;
+
+/**
+ * A ky instance wired with the whole engine: the current token on every attempt, one replay after a 401 with a
+ * renewed token, retry with full-jitter backoff under `Retry-After` floors, a total deadline, one redacted log record
+ * per exchange, and typed errors. Providers wrap it; users call it like any ky instance.
+ */
+export function createAuthClient(options: AuthClientOptions): KyInstance {
+  const packageName = options.packageName ?? '@auth/core';
+  const prefix = `${assertSafeBaseUrl(options.prefix, {
+    packageName,
+    option: 'baseUrl',
+    allowInsecureHttp: options.allowInsecureHttp ?? false,
+  })}/`;
+  const retry = resolveRetryOptions(options.retry, packageName);
+  const timeoutMs = positiveNumber(options.timeoutMs ?? defaultTimeoutMs, 'timeoutMs', packageName);
+  const totalTimeoutMs =
+    options.totalTimeoutMs === false
+      ? false
+      : positiveNumber(options.totalTimeoutMs ?? defaultTotalTimeoutMs, 'totalTimeoutMs', packageName);
+  const visibleQueryParameters = [...defaultVisibleQueryParameters, ...(options.visibleQueryParameters ?? [])];
+  const authFetch = createAuthFetch({
+    ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.scheme ? { scheme: options.scheme } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.rateLimit ? { rateLimiter: createRateLimiter(options.rateLimit, packageName) } : {}),
+    ...(options.logFields ? { logFields: options.logFields } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    visibleQueryParameters,
+  });
+
+  return ky.create({
+    prefix,
+    fetch: authFetch,
+    timeout: timeoutMs,
+    totalTimeout: totalTimeoutMs,
+    retry: {
+      ...toKyRetry(retry),
+      // Our own errors (a rejected login, a rate limit past its cap) are final for this call.
+      shouldRetry: ({ error }) => (AuthError.isInstance(error) ? false : undefined),
+    },
+    ...(options.headers ? { headers: options.headers } : {}),
+    parseJson: (text, { request, response }) => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        const url = redactUrl(request.url, visibleQueryParameters);
+        const what = text === '' ? 'an empty body' : 'a body that is not valid JSON';
+        throw new ApiError(`${packageName}: ${request.method} ${url} answered ${response.status} with ${what}.`, {
+          status: response.status,
+          method: request.method,
+          url,
+        });
+      }
+    },
+    hooks: {
+      init: [
+        (init) => {
+          // Forwarded by ky to our fetch: counts attempts of this one call.
+          (init as { authCall?: CallState }).authCall = { attempt: 0 };
+        },
+        ...(options.hooks?.init ?? []),
+      ],
+      beforeRequest: options.hooks?.beforeRequest ?? [],
+      beforeRetry: options.hooks?.beforeRetry ?? [],
+      afterResponse: [
+        ({ request, response }) => {
+          // A wait past the cap is not worth holding the caller: fail now and say how long.
+          if (response.status !== 429 && response.status !== 503) return;
+          const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+          if (retryAfterMs === undefined || retryAfterMs <= retry.maxRetryAfterMs) return;
+          const url = redactUrl(request.url, visibleQueryParameters);
+          throw new RateLimitError(
+            `${packageName}: ${request.method} ${url} was rate limited for ${Math.ceil(retryAfterMs / 1000)} s, longer than retry.maxRetryAfterMs (${retry.maxRetryAfterMs} ms).`,
+            { status: response.status, method: request.method, url, retryAfterMs },
+          );
+        },
+        ...(options.hooks?.afterResponse ?? []),
+      ],
+      beforeError: [
+        ({ error, request }) =>
+          toAuthError(error, { packageName, method: request.method, url: request.url, visibleQueryParameters }),
+        ...(options.hooks?.beforeError ?? []),
+      ],
+    },
+  });
+}
+
+function positiveNumber(value: unknown, option: string, packageName: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${packageName}: ${option} must be a positive number of milliseconds.`, { option });
+  }
+  return value;
+}

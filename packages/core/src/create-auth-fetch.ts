@@ -1,0 +1,96 @@
+import type { RateLimiter } from './create-rate-limiter.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { redactUrl } from './redact-url.js';
+import type { AccessTokenProvider } from './token-manager.js';
+import type { TokenSet } from './token-set.js';
+
+/** Per-call state ky forwards to fetch as an unknown option; created by the client's `init` hook. */
+export interface CallState {
+  attempt: number;
+}
+
+export interface AuthFetchOptions {
+  /** Supplies the token; without one, requests go out unauthenticated (public access). */
+  tokens?: AccessTokenProvider;
+  /** @default 'Bearer' */
+  scheme?: string;
+  logger?: Logger;
+  /** Query parameters whose values may appear in logs. */
+  visibleQueryParameters?: readonly string[];
+  rateLimiter?: RateLimiter;
+  /** Fields added to every log record, e.g. `{ provider: 'musement', environment: 'staging' }`. */
+  logFields?: Record<string, unknown>;
+  fetch?: typeof globalThis.fetch;
+}
+
+type FetchInit = RequestInit & { authCall?: CallState };
+
+/**
+ * The fetch ky calls for every attempt. It sets the current token (so a retry after a renewal carries the new one),
+ * replays once with a replacement token after a 401, keeps to the client-side rate limit, and logs one record per
+ * HTTP exchange with the URL redacted.
+ */
+export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fetch {
+  const { tokens, scheme = 'Bearer', logger = silentLogger, rateLimiter, visibleQueryParameters } = options;
+  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const logging = logger !== silentLogger;
+  const logFields = options.logFields ?? {};
+
+  const send = async (request: Request, init: FetchInit, attempt: number, replay: boolean): Promise<Response> => {
+    if (rateLimiter) await rateLimiter.acquire(request.signal);
+    if (!logging) return baseFetch(request, init);
+    const started = performance.now();
+    const record = {
+      ...logFields,
+      timestamp: new Date().toISOString(),
+      method: request.method,
+      endpoint: redactUrl(request.url, visibleQueryParameters),
+      attempt,
+      ...(replay ? { replay: true } : {}),
+    };
+    try {
+      const response = await baseFetch(request, init);
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const level = response.status >= 500 ? 'warn' : 'info';
+      logger[level]({ ...record, status: response.status, durationMs }, 'http request');
+      return response;
+    } catch (error) {
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      logger.warn({ ...record, error: networkReason(error), durationMs }, 'http request failed');
+      throw error;
+    }
+  };
+
+  return async (input, init = {}) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const fetchInit = init as FetchInit;
+    const state = fetchInit.authCall;
+    const attempt = state ? ++state.attempt : 1;
+    if (tokens === undefined) return send(request, fetchInit, attempt, false);
+
+    const token = await tokens.getToken();
+    // Keep an unsent copy only when a replay may need the body again.
+    const spare = tokens.invalidate && request.body !== null ? request.clone() : request;
+    authorize(request, scheme, token);
+    const response = await send(request, fetchInit, attempt, false);
+    if (response.status !== 401 || tokens.invalidate === undefined) return response;
+
+    const replacement = await tokens.invalidate(token);
+    if (replacement === undefined || replacement.accessToken === token.accessToken) return response;
+    await response.body?.cancel().catch(() => undefined);
+    authorize(spare, scheme, replacement);
+    return send(spare, fetchInit, attempt, true);
+  };
+}
+
+function authorize(request: Request, scheme: string, token: TokenSet): void {
+  request.headers.set('authorization', `${scheme} ${token.accessToken}`);
+}
+
+/** Network errors reduced to their code (ECONNRESET, ...), never their text: it may quote a URL. */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  if (cause && typeof cause.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'unknown';
+}

@@ -1,0 +1,286 @@
+import { type Clock, systemClock } from './clock.js';
+import { AuthError } from './errors/auth-error.js';
+import { CredentialsError } from './errors/credentials-error.js';
+import type { Logger } from './logger.js';
+import { silentLogger } from './logger.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
+import type { TokenSet } from './token-set.js';
+import type { TokenStore } from './token-store.js';
+
+/** What a provider supplies: how to get a token and, optionally, how to renew one. Core does the rest. */
+export interface TokenSource {
+  /** Obtains a new token with the configured grant (a login). */
+  obtain(): Promise<TokenSet>;
+  /**
+   * Renews `current` with its refresh token. Throw a `CredentialsError` when the refresh token is rejected: the
+   * manager then falls back to `obtain()`.
+   */
+  refresh?(current: TokenSet): Promise<TokenSet>;
+}
+
+export interface TokenManagerOptions {
+  source: TokenSource;
+  /** Store key; build it with `createTokenKey`. */
+  key: string;
+  /** @default new MemoryTokenStore() */
+  store?: TokenStore;
+  /** @default silent */
+  logger?: Logger;
+  /** @default the system clock */
+  clock?: Clock;
+  /** @default 20% of the lifetime, clamped to [30 s, 5 min], at most half the lifetime, 10% jitter */
+  refreshPolicy?: RefreshPolicy;
+  /** Random source for jitter, in [0, 1). @default Math.random */
+  random?: () => number;
+  /** Package name for log records and messages. @default '@auth/core' */
+  packageName?: string;
+}
+
+/** Provides the current token to the HTTP client; the client reports a rejected one. */
+export interface AccessTokenProvider {
+  getToken(): Promise<TokenSet>;
+  /**
+   * Called with a token the API rejected (401). Resolves to a replacement to replay the request with, or undefined
+   * when there is none (the 401 then surfaces).
+   */
+  invalidate?(rejected: TokenSet): Promise<TokenSet | undefined>;
+}
+
+interface Entry {
+  token: TokenSet;
+  /** Epoch ms after which a background renewal starts; Infinity when the token has no known expiry. */
+  refreshAt: number;
+}
+
+type RenewReason = 'missing' | 'expired' | 'ahead' | 'rejected';
+
+const minBackgroundRetryMs = 1_000;
+
+/**
+ * The token lifecycle, once for every provider: cache, single-flight renewal, refresh ahead of expiry in the
+ * background, replacement of rejected tokens, rotation written to the store before use.
+ */
+export class TokenManager implements AccessTokenProvider {
+  readonly key: string;
+  readonly #source: TokenSource;
+  readonly #store: TokenStore;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #policy: Required<RefreshPolicy>;
+  readonly #random: () => number;
+  readonly #packageName: string;
+  #entry: Entry | undefined;
+  #inflight: Promise<TokenSet> | undefined;
+  /** No background renewal before this time (set after a failed one). */
+  #backgroundRetryAt = 0;
+  #backgroundFailures = 0;
+  #storeFailing = false;
+
+  constructor(options: TokenManagerOptions) {
+    this.key = options.key;
+    this.#source = options.source;
+    this.#store = options.store ?? new MemoryTokenStore();
+    this.#logger = options.logger ?? silentLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#policy = { ...defaultRefreshPolicy, ...options.refreshPolicy };
+    this.#random = options.random ?? Math.random;
+    this.#packageName = options.packageName ?? '@auth/core';
+  }
+
+  /**
+   * The current token. Waits only when there is no usable one; a token inside its refresh window is returned at once
+   * while a renewal runs in the background.
+   */
+  async getToken(): Promise<TokenSet> {
+    const entry = this.#entry;
+    if (entry === undefined) return this.#renew('missing');
+    const now = this.#clock.now();
+    if (!isUsable(entry.token, now)) return this.#renew('expired');
+    if (now >= entry.refreshAt && this.#inflight === undefined && now >= this.#backgroundRetryAt) {
+      this.#renewInBackground();
+    }
+    return entry.token;
+  }
+
+  async invalidate(rejected: TokenSet): Promise<TokenSet | undefined> {
+    const current = this.#entry?.token;
+    // Someone already replaced the rejected token: use theirs, do not renew again.
+    if (current !== undefined && current.accessToken !== rejected.accessToken && isUsable(current, this.#clock.now())) {
+      return current;
+    }
+    if (this.#inflight) return this.#inflight;
+    return this.#renew('rejected', rejected);
+  }
+
+  /** The cached token without any I/O, or undefined. */
+  peek(): TokenSet | undefined {
+    return this.#entry?.token;
+  }
+
+  /** Forgets the token here and in the store (e.g. on logout). */
+  async clear(): Promise<void> {
+    this.#entry = undefined;
+    await this.#store.delete(this.key);
+  }
+
+  #renew(reason: RenewReason, rejected?: TokenSet): Promise<TokenSet> {
+    this.#inflight ??= this.#performRenewal(reason, rejected).finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  #renewInBackground(): void {
+    this.#renew('ahead').then(
+      () => {
+        this.#backgroundFailures = 0;
+        this.#backgroundRetryAt = 0;
+      },
+      (error: unknown) => {
+        this.#backgroundFailures += 1;
+        const now = this.#clock.now();
+        const remaining = (this.#entry?.token.expiresAt ?? now) - now;
+        // Back off, but leave room for more attempts before the current token really expires.
+        const waitMs = Math.max(minBackgroundRetryMs, Math.min(2 ** this.#backgroundFailures * 1000, remaining / 4));
+        this.#backgroundRetryAt = now + waitMs;
+        this.#logger.warn(
+          { package: this.#packageName, event: 'token.refresh_failed', error: describeError(error), retryInMs: waitMs },
+          'background token renewal failed; the current token keeps serving until it expires',
+        );
+      },
+    );
+  }
+
+  async #performRenewal(reason: RenewReason, rejected: TokenSet | undefined): Promise<TokenSet> {
+    const started = this.#clock.now();
+    // The store is the source of truth: another client or process may have renewed already.
+    const stored = await this.#readStore();
+    const known = this.#entry?.token;
+    if (stored !== undefined && this.#adoptable(stored, reason, rejected, known)) {
+      this.#setEntry(stored);
+      this.#logger.debug({ package: this.#packageName, event: 'token.loaded', reason }, 'using the stored token');
+      return stored;
+    }
+
+    const base = newest(stored, known);
+    let next: TokenSet;
+    let how: 'refresh' | 'obtain' = 'obtain';
+    if (base?.refreshToken !== undefined && this.#source.refresh !== undefined) {
+      try {
+        how = 'refresh';
+        next = await this.#source.refresh(base);
+      } catch (error) {
+        if (!CredentialsError.isInstance(error)) throw error;
+        this.#logger.debug(
+          { package: this.#packageName, event: 'token.refresh_rejected', reason: error.reason },
+          'refresh token rejected; obtaining a new token with the configured grant',
+        );
+        how = 'obtain';
+        next = await this.#source.obtain();
+      }
+    } else {
+      next = await this.#source.obtain();
+    }
+
+    const token = this.#validate(next);
+    // Rotation: persist before anything uses the new token, so a crash cannot lose the new refresh token.
+    await this.#writeStore(token);
+    this.#setEntry(token);
+    this.#logger.debug(
+      {
+        package: this.#packageName,
+        event: 'token.renewed',
+        reason,
+        grant: how,
+        expiresInMs: token.expiresAt === undefined ? undefined : token.expiresAt - this.#clock.now(),
+        durationMs: this.#clock.now() - started,
+      },
+      `token renewed (${reason})`,
+    );
+    return token;
+  }
+
+  #adoptable(stored: TokenSet, reason: RenewReason, rejected: TokenSet | undefined, known: TokenSet | undefined) {
+    const now = this.#clock.now();
+    if (!isUsable(stored, now)) return false;
+    if (rejected !== undefined && stored.accessToken === rejected.accessToken) return false;
+    if (reason === 'missing') return true;
+    if (known !== undefined && stored.accessToken === known.accessToken) return false;
+    // A token another process renewed recently enough to be outside its own refresh window.
+    return now < this.#refreshAt(stored);
+  }
+
+  #setEntry(token: TokenSet): void {
+    this.#entry = { token, refreshAt: this.#refreshAt(token) };
+  }
+
+  #refreshAt(token: TokenSet): number {
+    if (token.expiresAt === undefined) return Number.POSITIVE_INFINITY;
+    return computeRefreshAt(token.issuedAt ?? this.#clock.now(), token.expiresAt, this.#policy, this.#random);
+  }
+
+  #validate(token: TokenSet): TokenSet {
+    const now = this.#clock.now();
+    if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
+      throw new AuthError(`${this.#packageName}: the token source returned no access token.`);
+    }
+    if (token.expiresAt !== undefined && !(Number.isFinite(token.expiresAt) && token.expiresAt > now)) {
+      throw new AuthError(`${this.#packageName}: the token source returned a token that is already expired.`);
+    }
+    return { ...token, issuedAt: token.issuedAt ?? now };
+  }
+
+  async #readStore(): Promise<TokenSet | undefined> {
+    try {
+      const token = await this.#store.get(this.key);
+      this.#storeRecovered();
+      return token;
+    } catch (error) {
+      this.#storeFailed(error, 'read');
+      return undefined;
+    }
+  }
+
+  async #writeStore(token: TokenSet): Promise<void> {
+    try {
+      await this.#store.set(this.key, token);
+      this.#storeRecovered();
+    } catch (error) {
+      // The token stays usable in this process; nothing is lost, sharing resumes when the store is back.
+      this.#storeFailed(error, 'write');
+    }
+  }
+
+  #storeFailed(error: unknown, operation: string): void {
+    if (this.#storeFailing) return;
+    this.#storeFailing = true;
+    this.#logger.warn(
+      { package: this.#packageName, event: 'store.unavailable', operation, error: describeError(error) },
+      'token store unavailable; using a per-process token until it is back',
+    );
+  }
+
+  #storeRecovered(): void {
+    if (!this.#storeFailing) return;
+    this.#storeFailing = false;
+    this.#logger.info({ package: this.#packageName, event: 'store.recovered' }, 'token store is back');
+  }
+}
+
+function isUsable(token: TokenSet, now: number): boolean {
+  return token.expiresAt === undefined || now < token.expiresAt;
+}
+
+/** Of two candidates, the one issued last (its refresh token is the one the provider still accepts). */
+function newest(a: TokenSet | undefined, b: TokenSet | undefined): TokenSet | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return (a.issuedAt ?? 0) >= (b.issuedAt ?? 0) ? a : b;
+}
+
+/** A log-safe description: our own errors have redacted messages; anything else is reduced to its name. */
+function describeError(error: unknown): string {
+  if (AuthError.isInstance(error)) return `${error.name}: ${error.message}`;
+  return error instanceof Error ? error.name : typeof error;
+}
