@@ -70,6 +70,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     if (tokens === undefined) return send(request, fetchInit, attempt, false);
 
     const token = await tokens.getToken();
+    if (token === undefined) return send(request, fetchInit, attempt, false);
     // Keep an unsent copy only when a replay may need the body again.
     const spare = tokens.invalidate && request.body !== null ? request.clone() : request;
     authorize(request, scheme, token);

@@ -39,7 +39,8 @@ export interface TokenManagerOptions {
 
 /** Provides the current token to the HTTP client; the client reports a rejected one. */
 export interface AccessTokenProvider {
-  getToken(): Promise<TokenSet>;
+  /** The token for the next attempt; undefined sends the request without `Authorization` (public access). */
+  getToken(): Promise<TokenSet | undefined>;
   /**
    * Called with a token the API rejected (401). Resolves to a replacement to replay the request with, or undefined
    * when there is none (the 401 then surfaces).
