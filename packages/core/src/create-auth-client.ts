@@ -9,9 +9,9 @@ import { RateLimitError } from './errors/rate-limit-error.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { defaultVisibleQueryParameters, redactUrl } from './redact-url.js';
-import { resolveRetryOptions, type RetryOptions, toKyRetry } from './retry-options.js';
-import type { AccessTokenProvider } from './token-manager.js';
+import { type RetryOptions, resolveRetryOptions, toKyRetry } from './retry-options.js';
 import { toAuthError } from './to-auth-error.js';
+import type { AccessTokenProvider } from './token-manager.js';
 
 /** Options shared by every provider's client. */
 export interface HttpOptions {

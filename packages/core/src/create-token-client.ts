@@ -50,4 +50,3 @@ function providerErrorCode(data: unknown): string | undefined {
   const value = typeof candidate === 'number' ? String(candidate) : candidate;
   return typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) ? value : undefined;
 }
-

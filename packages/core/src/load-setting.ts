@@ -15,7 +15,12 @@ export interface LoadSettingOptions {
  * Reads a string setting from an option or its environment variable. Returns undefined when neither is set; use
  * `loadRequiredSetting` when it must exist.
  */
-export function loadSetting({ value, option, environmentVariable, packageName }: LoadSettingOptions): string | undefined {
+export function loadSetting({
+  value,
+  option,
+  environmentVariable,
+  packageName,
+}: LoadSettingOptions): string | undefined {
   if (value === undefined || value === null) {
     const fromEnvironment = environmentVariable ? readEnvironment(environmentVariable) : undefined;
     return fromEnvironment === '' ? undefined : fromEnvironment;
@@ -35,10 +40,15 @@ export function loadSetting({ value, option, environmentVariable, packageName }:
 export function loadRequiredSetting(options: LoadSettingOptions): string {
   const value = loadSetting(options);
   if (value === undefined) {
-    const fallback = options.environmentVariable ? ` or set the ${options.environmentVariable} environment variable` : '';
-    throw new ConfigError(`${options.packageName}: ${options.option} is missing. Pass the ${options.option} option${fallback}.`, {
-      option: options.option,
-    });
+    const fallback = options.environmentVariable
+      ? ` or set the ${options.environmentVariable} environment variable`
+      : '';
+    throw new ConfigError(
+      `${options.packageName}: ${options.option} is missing. Pass the ${options.option} option${fallback}.`,
+      {
+        option: options.option,
+      },
+    );
   }
   return value;
 }

@@ -31,7 +31,9 @@ export function redactUrl(url: string, visible: readonly string[] = defaultVisib
   parsed.hash = '';
   if (parsed.search === '') return parsed.href;
   const query = [...parsed.searchParams]
-    .map(([name, value]) => `${encodeURIComponent(name)}=${visible.includes(name) ? encodeURIComponent(value) : REDACTED}`)
+    .map(
+      ([name, value]) => `${encodeURIComponent(name)}=${visible.includes(name) ? encodeURIComponent(value) : REDACTED}`,
+    )
     .join('&');
   return `${parsed.origin}${parsed.pathname}?${query}`;
 }

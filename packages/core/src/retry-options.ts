@@ -47,7 +47,9 @@ export function resolveRetryOptions(
 ): Required<RetryOptions> {
   const options = typeof retry === 'number' ? { limit: retry } : (retry ?? {});
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new ConfigError(`${packageName}: retry must be a number of retries or an options object.`, { option: 'retry' });
+    throw new ConfigError(`${packageName}: retry must be a number of retries or an options object.`, {
+      option: 'retry',
+    });
   }
   const resolved: Record<string, unknown> = { ...defaultRetryOptions };
   for (const [name, value] of Object.entries(options)) {
@@ -59,9 +61,13 @@ export function resolveRetryOptions(
     const valid =
       expected === 'boolean'
         ? typeof value === 'boolean'
-        : typeof value === 'number' && Number.isFinite(value) && value >= 0 && (name !== 'limit' || Number.isInteger(value));
+        : typeof value === 'number' &&
+          Number.isFinite(value) &&
+          value >= 0 &&
+          (name !== 'limit' || Number.isInteger(value));
     if (!valid) {
-      const what = expected === 'boolean' ? 'a boolean' : name === 'limit' ? 'a non-negative integer' : 'a non-negative number';
+      const what =
+        expected === 'boolean' ? 'a boolean' : name === 'limit' ? 'a non-negative integer' : 'a non-negative number';
       throw new ConfigError(`${packageName}: retry.${name} must be ${what}.`, { option: `retry.${name}` });
     }
     resolved[name] = value;

@@ -36,7 +36,8 @@ export function toAuthError(error: unknown, context: ToAuthErrorContext): Error 
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }
-    return new ApiError(`${context.packageName}: ${where} failed with ${status} ${statusText}`.trimEnd() + '.', {
+    const statusLine = statusText ? `${status} ${statusText}` : `${status}`;
+    return new ApiError(`${context.packageName}: ${where} failed with ${statusLine}.`, {
       status,
       method,
       url,

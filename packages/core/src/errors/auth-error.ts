@@ -21,7 +21,12 @@ export class AuthError extends Error {
     // Markers are non-enumerable so they stay out of util.inspect and JSON output.
     Object.defineProperty(this, symbol, { value: true, enumerable: false });
     if (options.cause !== undefined) {
-      Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true, configurable: true });
+      Object.defineProperty(this, 'cause', {
+        value: options.cause,
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
     }
   }
 

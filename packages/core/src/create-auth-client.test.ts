@@ -1,0 +1,262 @@
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAuthClient } from './create-auth-client.js';
+import { ApiError } from './errors/api-error.js';
+import { AuthError } from './errors/auth-error.js';
+import { ConfigError } from './errors/config-error.js';
+import { NetworkError } from './errors/network-error.js';
+import { RateLimitError } from './errors/rate-limit-error.js';
+import { captureLogger } from './test-support/capture-logger.js';
+import { createOAuthClient } from './test-support/create-oauth-client.js';
+import { type OAuthServer, startOAuthServer } from './test-support/start-oauth-server.js';
+import { sendJson, startTestServer, type TestServer } from './test-support/start-test-server.js';
+
+const servers: Array<TestServer | OAuthServer> = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function oauthServer(...args: Parameters<typeof startOAuthServer>) {
+  const server = await startOAuthServer(...args);
+  servers.push(server);
+  return server;
+}
+
+async function testServer(...args: Parameters<typeof startTestServer>) {
+  const server = await startTestServer(...args);
+  servers.push(server);
+  return server;
+}
+
+describe('401 handling', () => {
+  it('renews once and replays once after a 401', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server);
+    await api.get('data');
+    server.expireAll();
+    const body = await api.get('data').json<{ token: string }>();
+    expect(body.token).toBe('SECRET-access-2');
+    expect(server.tokenRequests).toHaveLength(2);
+    expect(server.apiRequests).toHaveLength(3);
+  });
+
+  it('replays a POST with its body after a 401', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server);
+    await api.get('data');
+    server.expireAll();
+    const response = await api.post('orders', { json: { item: 42 } });
+    expect(response.status).toBe(201);
+    const posts = server.apiRequests.filter((request) => request.method === 'POST');
+    expect(posts.map((request) => request.body)).toEqual(['{"item":42}', '{"item":42}']);
+  });
+
+  it('makes exactly 2 API calls on a persistent 401, then throws ApiError', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server);
+    server.rejectAll = true;
+    const error = await api.get('data').catch((caught: unknown) => caught);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).status).toBe(401);
+    expect(server.apiRequests).toHaveLength(2);
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+
+  it('renews only once when many in-flight requests see the same 401', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server);
+    await api.get('data');
+    server.expireAll();
+    await Promise.all(Array.from({ length: 50 }, () => api.get('data')));
+    expect(server.tokenRequests).toHaveLength(2);
+  });
+});
+
+describe('retry', () => {
+  it('does not retry POST by default', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server);
+    server.apiFaults.push({ status: 503 });
+    const error = await api.post('orders', { json: {} }).catch((caught: unknown) => caught);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).status).toBe(503);
+    expect(server.apiRequests).toHaveLength(1);
+  });
+
+  it('retries POST when the caller opts in', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server, { retry: { retryNonIdempotent: true, initialDelayMs: 1 } });
+    server.apiFaults.push({ status: 503 });
+    expect((await api.post('orders', { json: {} })).status).toBe(201);
+    expect(server.apiRequests).toHaveLength(2);
+  });
+
+  it('retries GET on 5xx and 408 but not on 501 or 400', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 1 } });
+    server.apiFaults.push({ status: 500 }, { status: 502 }, { status: 408 });
+    expect((await api.get('data')).status).toBe(200);
+    expect(server.apiRequests).toHaveLength(4);
+    server.apiFaults.push({ status: 501 });
+    await expect(api.get('data')).rejects.toMatchObject({ status: 501 });
+    server.apiFaults.push({ status: 400 });
+    await expect(api.get('data')).rejects.toMatchObject({ status: 400 });
+    expect(server.apiRequests).toHaveLength(6);
+  });
+
+  it('never retries sooner than Retry-After: 2', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 1 } });
+    await api.get('data');
+    server.apiFaults.push({ status: 429, headers: { 'retry-after': '2' } });
+    await api.get('data');
+    const [, limited, retried] = server.apiRequests;
+    expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('honours Retry-After given as an HTTP date on 503', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 1 } });
+    await api.get('data');
+    const inTwoSeconds = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000).toUTCString();
+    server.apiFaults.push({ status: 503, headers: { 'retry-after': inTwoSeconds } });
+    await api.get('data');
+    const [, limited, retried] = server.apiRequests;
+    expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('throws RateLimitError at once for a Retry-After past the cap', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server);
+    await api.get('data');
+    server.apiFaults.push({ status: 429, headers: { 'retry-after': '3600' } });
+    const error = await api.get('data').catch((caught: unknown) => caught);
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect((error as RateLimitError).retryAfterMs).toBe(3_600_000);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect(server.apiRequests).toHaveLength(2);
+  });
+
+  it('surfaces a 429 on a POST as RateLimitError with the wait', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server);
+    server.apiFaults.push({ status: 429, headers: { 'retry-after': '5' } });
+    const error = await api.post('orders', { json: {} }).catch((caught: unknown) => caught);
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect((error as RateLimitError).retryAfterMs).toBe(5000);
+  });
+
+  it('times out a hanging attempt, retries it, and ends with NetworkError at the deadline', async () => {
+    const server = await testServer(() => {
+      /* never answers */
+    });
+    const api = createAuthClient({ prefix: server.url, timeoutMs: 100, retry: { limit: 2, initialDelayMs: 1 } });
+    const error = await api.get('slow').catch((caught: unknown) => caught);
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect((error as NetworkError).timedOut).toBe(true);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('maps a refused connection to NetworkError', async () => {
+    const server = await testServer(() => {});
+    const url = server.url;
+    await server.close();
+    const api = createAuthClient({ prefix: url, retry: 0 });
+    const error = await api.get('x').catch((caught: unknown) => caught);
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('maps malformed JSON and an empty body to ApiError', async () => {
+    const server = await testServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(request.path === '/empty' ? '' : '{"a":');
+    });
+    const api = createAuthClient({ prefix: server.url });
+    await expect(api.get('broken').json()).rejects.toSatisfy((error) => ApiError.isInstance(error));
+    await expect(api.get('empty').json()).rejects.toThrow(/empty body/);
+  });
+});
+
+describe('safety', () => {
+  it('refuses http:// to a non-loopback host unless allowed', () => {
+    expect(() => createAuthClient({ prefix: 'http://api.example.com' })).toThrow(ConfigError);
+    expect(() => createAuthClient({ prefix: 'http://api.example.com', allowInsecureHttp: true })).not.toThrow();
+    expect(() => createAuthClient({ prefix: 'http://127.0.0.1:1' })).not.toThrow();
+    expect(() => createAuthClient({ prefix: 'not a url' })).toThrow(/baseUrl is not a valid/);
+  });
+
+  it('does not forward Authorization on a cross-origin redirect', async () => {
+    const other = await testServer((_request, response) => sendJson(response, 200, { ok: true }));
+    const server = await oauthServer();
+    const redirecting = await testServer((_request, response) => {
+      response.writeHead(302, { location: `${other.url}/landing` }).end();
+    });
+    const { tokens } = createOAuthClient(server);
+    const api = createAuthClient({ prefix: redirecting.url, tokens });
+    await api.get('go');
+    expect(redirecting.requests[0]!.headers.authorization).toMatch(/^Bearer /);
+    expect(other.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('rejects invalid retry and timeout options with ConfigError naming them', () => {
+    expect(() => createAuthClient({ prefix: 'https://a.example', retry: { limit: -1 } })).toThrow(/retry\.limit/);
+    expect(() => createAuthClient({ prefix: 'https://a.example', timeoutMs: 0 })).toThrow(/timeoutMs/);
+  });
+});
+
+describe('logging', () => {
+  it('logs one record per HTTP exchange with timestamp, method, endpoint, status, duration and attempt', async () => {
+    const server = await oauthServer();
+    const logger = captureLogger();
+    const { api } = createOAuthClient(server, { logger, retry: { initialDelayMs: 1 } });
+    server.apiFaults.push({ status: 503 });
+    await api.get('data', { searchParams: { page: 2, api_key: 'SECRET-query' } });
+    const http = logger.records.filter((entry) => entry.message === 'http request');
+    // token request, 503, retried success
+    expect(http).toHaveLength(3);
+    const [token, failed, retried] = http.map((entry) => entry.record as Record<string, unknown>);
+    expect(token).toMatchObject({ method: 'POST', kind: 'token', status: 200, attempt: 1 });
+    expect(failed).toMatchObject({ method: 'GET', status: 503, attempt: 1 });
+    expect(retried).toMatchObject({ method: 'GET', status: 200, attempt: 2 });
+    expect(retried!.endpoint).toBe(`${server.url}/api/data?page=2&api_key=[REDACTED]`);
+    expect(typeof retried!.durationMs).toBe('number');
+    expect(Number.isNaN(Date.parse(String(retried!.timestamp)))).toBe(false);
+    expect(logger.records.some((entry) => (entry.record as { event?: string }).event === 'token.renewed')).toBe(true);
+  });
+});
+
+describe('secret scan', () => {
+  it('finds no secret in any log record, error message, error field or inspect output', async () => {
+    const server = await oauthServer({ lifetimeSeconds: 3600 });
+    const logger = captureLogger();
+    const { api } = createOAuthClient(server, { logger, retry: { initialDelayMs: 1 } });
+    const errors: unknown[] = [];
+    const attempt = (promise: Promise<unknown>) => promise.catch((error: unknown) => errors.push(error));
+    await api.get('data', { searchParams: { token: 'SECRET-query-token' } });
+    server.expireAll();
+    await api.get('data');
+    server.apiFaults.push({ status: 429, headers: { 'retry-after': '9999' } });
+    await attempt(api.get('data'));
+    server.apiFaults.push({ status: 400, body: { error: 'bad' } });
+    await attempt(api.post('orders', { json: { password: 'SECRET-body' } }));
+    server.rejectAll = true;
+    await attempt(api.get('data'));
+    server.rejectAll = false;
+    const wrong = createOAuthClient(server, { logger, clientSecret: 'SECRET-wrong-secret' });
+    await attempt(wrong.api.get('data'));
+    const hanging = await testServer(() => {});
+    await attempt(createAuthClient({ prefix: hanging.url, timeoutMs: 50, retry: 0, logger }).get('x?secret=SECRET-q'));
+
+    expect(errors).toHaveLength(5);
+    expect(errors.every((error) => AuthError.isInstance(error))).toBe(true);
+    const haystack = [
+      JSON.stringify(logger.records),
+      ...errors.flatMap((error) => [
+        String((error as Error).message),
+        JSON.stringify(error),
+        inspect(error, { depth: 5 }),
+      ]),
+    ].join('\n');
+    expect(haystack).not.toMatch(/SECRET-/);
+  });
+});
