@@ -1,0 +1,2 @@
+/** Starts every message and log record of this package. */
+export const packageName = '@auth/musimap';
