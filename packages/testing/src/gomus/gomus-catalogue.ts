@@ -1,0 +1,163 @@
+import type { GomusTokenSpec } from './gomus-token-spec.js';
+
+/**
+ * The emulated instance's inventory, as the backend stores it, and the three ways go~mus shows it. Every view carries
+ * `capacity_hint`, a field no client knows, so that clients can be seen to tolerate (and log) unknown fields.
+ */
+type Item = Record<string, unknown> & { id: number };
+
+interface Museum extends Item {
+  is_public: boolean;
+}
+
+interface Ticket extends Item {
+  museum_id: number;
+  is_public: boolean;
+  reseller_ids: number[];
+  price_cents: number;
+}
+
+export interface GomusView {
+  museums: Item[];
+  tickets: Item[];
+}
+
+const museumTitles = [
+  'City Museum',
+  'Natural History Museum',
+  'Gallery of Modern Art',
+  'Science Centre',
+  'Maritime Museum',
+  'Toy Museum',
+  'House of Photography',
+  'Collection Depot',
+];
+const ticketKinds = [
+  { ticket_type: 'normal', title: 'Admission', vat_pct: 7 },
+  { ticket_type: 'time_slot', title: 'Timed entry', vat_pct: 7 },
+  { ticket_type: 'annual', title: 'Annual pass', vat_pct: 19 },
+] as const;
+const createdAt = '2024-01-15T09:30:00+01:00';
+const updatedAt = '2025-03-02T14:05:00+01:00';
+
+const museums: Museum[] = museumTitles.map((title, index) => ({
+  id: index + 1,
+  title,
+  street: `Museumstraße ${index + 1}`,
+  zip: `1011${index}`,
+  city: 'Berlin',
+  country: 'DE',
+  url: `https://museum-${index + 1}.example.org`,
+  time_zone: 'Europe/Berlin',
+  is_public: index !== 7, // the depot is not open to the public
+  created_at: createdAt,
+  updated_at: updatedAt,
+  internal_contact_email: `office-${index + 1}@museum.example.org`,
+  capacity_hint: { level: index % 2 === 0 ? 'medium' : 'low' },
+}));
+
+export const gomusTicketCount = 230;
+
+const tickets: Ticket[] = Array.from({ length: gomusTicketCount }, (_, index) => {
+  const id = index + 1;
+  const museum = museums[index % museums.length]!;
+  const kind = ticketKinds[id % ticketKinds.length]!;
+  const resellerIds = [...(id % 2 === 1 ? [1] : []), ...(id % 3 === 0 ? [2] : [])];
+  return {
+    id,
+    museum_id: museum.id,
+    title: `${kind.title} – ${museum.title}`,
+    description: `${kind.title} ticket number ${id}.`,
+    ticket_type: kind.ticket_type,
+    price_cents: 500 + ((id * 37) % 20) * 100,
+    vat_pct: kind.vat_pct,
+    currency: 'EUR',
+    bookable: id % 10 !== 0,
+    is_public: museum.is_public && id % 4 !== 0,
+    reseller_ids: resellerIds,
+    min_persons: 1,
+    max_persons: kind.ticket_type === 'time_slot' ? 30 : 10,
+    created_at: createdAt,
+    updated_at: updatedAt,
+    internal_note: `Cost review ${2024 + (id % 2)}`,
+    cost_center: `CC-${100 + museum.id}`,
+    capacity_hint: { level: id % 5 === 0 ? 'high' : 'medium' },
+  };
+});
+
+const pick = (item: Item, fields: readonly string[]): Item => {
+  const view: Item = { id: item.id };
+  for (const field of fields) view[field] = item[field];
+  return view;
+};
+
+const publicMuseumFields = ['title', 'street', 'zip', 'city', 'url', 'capacity_hint'];
+const resellerMuseumFields = ['title', 'street', 'zip', 'city', 'country', 'url', 'time_zone', 'capacity_hint'];
+const publicTicketFields = [
+  'museum_id',
+  'title',
+  'description',
+  'ticket_type',
+  'price_cents',
+  'currency',
+  'capacity_hint',
+];
+const resellerTicketFields = [
+  'museum_id',
+  'title',
+  'description',
+  'ticket_type',
+  'price_cents',
+  'reseller_price_cents',
+  'vat_pct',
+  'currency',
+  'bookable',
+  'min_persons',
+  'max_persons',
+  'capacity_hint',
+];
+
+const inMuseums = (museumIds: readonly number[] | undefined, id: number) =>
+  !museumIds || museumIds.length === 0 || museumIds.includes(id);
+
+/** What a request with `spec` (or no token) sees. Views are computed once per context, not per request. */
+export function createGomusViews(): (spec: GomusTokenSpec | undefined) => GomusView {
+  const cache = new Map<string, GomusView>();
+  return (spec) => {
+    const key = spec ? `${spec.access}|${spec.resellerId ?? 1}|${(spec.museums ?? []).join(',')}` : 'public';
+    let view = cache.get(key);
+    if (!view) {
+      view = computeView(spec);
+      cache.set(key, view);
+    }
+    return view;
+  };
+}
+
+function computeView(spec: GomusTokenSpec | undefined): GomusView {
+  const access = spec?.access ?? 'public';
+  if (access === 'user' || access === 'cashpoint') {
+    return {
+      museums: museums.filter((museum) => inMuseums(spec?.museums, museum.id)),
+      tickets: tickets.filter((ticket) => inMuseums(spec?.museums, ticket.museum_id)),
+    };
+  }
+  if (access === 'reseller') {
+    const resellerId = spec?.resellerId ?? 1;
+    return {
+      museums: museums
+        .filter((museum) => inMuseums(spec?.museums, museum.id))
+        .map((museum) => pick(museum, resellerMuseumFields)),
+      tickets: tickets
+        .filter((ticket) => ticket.reseller_ids.includes(resellerId) && inMuseums(spec?.museums, ticket.museum_id))
+        .map((ticket) =>
+          pick({ ...ticket, reseller_price_cents: Math.round(ticket.price_cents * 0.9) }, resellerTicketFields),
+        ),
+    };
+  }
+  // public and customer
+  return {
+    museums: museums.filter((museum) => museum.is_public).map((museum) => pick(museum, publicMuseumFields)),
+    tickets: tickets.filter((ticket) => ticket.is_public).map((ticket) => pick(ticket, publicTicketFields)),
+  };
+}

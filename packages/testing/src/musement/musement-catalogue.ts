@@ -1,0 +1,38 @@
+const cityRows: ReadonlyArray<readonly [string, string, string, number, number, string]> = [
+  ['Rome', 'IT', 'Italy', 41.898, 12.548, 'Europe/Rome'],
+  ['Milan', 'IT', 'Italy', 45.465, 9.186, 'Europe/Rome'],
+  ['Venice', 'IT', 'Italy', 45.438, 12.327, 'Europe/Rome'],
+  ['Florence', 'IT', 'Italy', 43.769, 11.256, 'Europe/Rome'],
+  ['Naples', 'IT', 'Italy', 40.852, 14.268, 'Europe/Rome'],
+  ['Paris', 'FR', 'France', 48.857, 2.352, 'Europe/Paris'],
+  ['Nice', 'FR', 'France', 43.71, 7.262, 'Europe/Paris'],
+  ['Barcelona', 'ES', 'Spain', 41.385, 2.173, 'Europe/Madrid'],
+  ['Madrid', 'ES', 'Spain', 40.417, -3.704, 'Europe/Madrid'],
+  ['Seville', 'ES', 'Spain', 37.389, -5.984, 'Europe/Madrid'],
+  ['London', 'GB', 'United Kingdom', 51.507, -0.128, 'Europe/London'],
+  ['Edinburgh', 'GB', 'United Kingdom', 55.953, -3.188, 'Europe/London'],
+  ['Berlin', 'DE', 'Germany', 52.52, 13.405, 'Europe/Berlin'],
+  ['Munich', 'DE', 'Germany', 48.135, 11.582, 'Europe/Berlin'],
+  ['Amsterdam', 'NL', 'Netherlands', 52.368, 4.904, 'Europe/Amsterdam'],
+  ['Lisbon', 'PT', 'Portugal', 38.722, -9.139, 'Europe/Lisbon'],
+  ['New York', 'US', 'United States', 40.713, -74.006, 'America/New_York'],
+  ['San Francisco', 'US', 'United States', 37.775, -122.419, 'America/Los_Angeles'],
+  ['Dubai', 'AE', 'United Arab Emirates', 25.205, 55.271, 'Asia/Dubai'],
+  ['Palma de Mallorca', 'ES', 'Spain', 39.57, 2.65, 'Europe/Madrid'],
+];
+
+/** Cities as `GET /api/v3/cities` lists them. `weight` is a field no client knows. */
+export const musementCities = cityRows.map(([name, isoCode, country, latitude, longitude, timeZone], index) => ({
+  id: index + 1,
+  name,
+  code: name.toLowerCase().replaceAll(' ', '-'),
+  content: `Things to do in ${name}.`,
+  country: { id: 100 + index, name: country, iso_code: isoCode },
+  latitude,
+  longitude,
+  url: `https://www.musement.com/${isoCode.toLowerCase()}/${name.toLowerCase().replaceAll(' ', '-')}/`,
+  time_zone: timeZone,
+  show_in_popular: index < 8,
+  event_count: 40 + ((index * 53) % 400),
+  weight: 100 - index,
+}));

@@ -1,0 +1,24 @@
+/** An API client the Musement emulator knows. */
+export interface MusementClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A customer for the `password` grant. */
+export interface MusementUser {
+  /** Musement usernames are e-mail addresses. */
+  username: string;
+  password: string;
+  /** @default 'Test' */
+  firstname?: string;
+  /** @default 'Traveller' */
+  lastname?: string;
+}
+
+/** What an access or refresh token was issued for. */
+export interface MusementGrant {
+  clientId: string;
+  grant: 'client_credentials' | 'password' | 'refresh_token';
+  /** Absent for client_credentials. */
+  user?: MusementUser;
+}
