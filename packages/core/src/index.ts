@@ -11,6 +11,7 @@ export { ConfigError } from './errors/config-error.js';
 export { CredentialsError } from './errors/credentials-error.js';
 export { NetworkError } from './errors/network-error.js';
 export { RateLimitError } from './errors/rate-limit-error.js';
+export { FileTokenStore, type FileTokenStoreOptions } from './file-token-store.js';
 export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './load-setting.js';
 export { type Logger, silentLogger } from './logger.js';
 export { MemoryTokenStore } from './memory-token-store.js';
@@ -25,4 +26,4 @@ export {
   type TokenSource,
 } from './token-manager.js';
 export type { TokenSet } from './token-set.js';
-export type { TokenStore } from './token-store.js';
+export { isLeasingTokenStore, type LeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';

@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialsError } from './errors/credentials-error.js';
+import { FileTokenStore } from './file-token-store.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { captureLogger } from './test-support/capture-logger.js';
 import { createOAuthClient } from './test-support/create-oauth-client.js';
@@ -152,6 +156,24 @@ describe('TokenManager with a real token endpoint', () => {
     await second.api.get('data');
     expect(server.tokenRequests).toHaveLength(2);
     expect(server.refreshTokenReuse).toBe(0);
+  });
+
+  it('renews once for several clients sharing a leasing store (FileTokenStore)', async () => {
+    server = await startOAuthServer({ tokenDelayMs: 50 });
+    const directory = await mkdtemp(join(tmpdir(), 'auth-lease-'));
+    try {
+      const clients = Array.from({ length: 5 }, () =>
+        createOAuthClient(server, { store: new FileTokenStore(join(directory, 'tokens.json')) }),
+      );
+      await Promise.all(clients.map((client) => client.api.get('data')));
+      expect(server.tokenRequests).toHaveLength(1);
+      server.expireAll();
+      await Promise.all(clients.flatMap((client) => [client.api.get('data'), client.api.get('data')]));
+      expect(server.tokenRequests).toHaveLength(2);
+      expect(server.refreshTokenReuse).toBe(0);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('rejects an already-expired token from a source with a typed error', async () => {

@@ -6,7 +6,7 @@ import { silentLogger } from './logger.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
 import type { TokenSet } from './token-set.js';
-import type { TokenStore } from './token-store.js';
+import { isLeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
 
 /** What a provider supplies: how to get a token and, optionally, how to renew one. Core does the rest. */
 export interface TokenSource {
@@ -35,6 +35,13 @@ export interface TokenManagerOptions {
   random?: () => number;
   /** Package name for log records and messages. @default '@auth/core' */
   packageName?: string;
+  /**
+   * With a leasing store (e.g. `RedisTokenStore`): how long a renewal lease lasts, in ms. A holder that dies loses it
+   * after this; the others wait at most twice this before renewing on their own. @default 15_000
+   */
+  leaseTtlMs?: number;
+  /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
+  leasePollMs?: number;
 }
 
 /** Provides the current token to the HTTP client; the client reports a rejected one. */
@@ -77,6 +84,8 @@ export class TokenManager implements AccessTokenProvider {
   #backgroundRetryAt = 0;
   #backgroundFailures = 0;
   #storeFailing = false;
+  readonly #leaseTtlMs: number;
+  readonly #leasePollMs: number;
 
   constructor(options: TokenManagerOptions) {
     this.key = options.key;
@@ -87,6 +96,8 @@ export class TokenManager implements AccessTokenProvider {
     this.#policy = { ...defaultRefreshPolicy, ...options.refreshPolicy };
     this.#random = options.random ?? Math.random;
     this.#packageName = options.packageName ?? '@auth/core';
+    this.#leaseTtlMs = options.leaseTtlMs ?? 15_000;
+    this.#leasePollMs = options.leasePollMs ?? 100;
   }
 
   /**
@@ -155,16 +166,50 @@ export class TokenManager implements AccessTokenProvider {
 
   async #performRenewal(reason: RenewReason, rejected: TokenSet | undefined): Promise<TokenSet> {
     const started = this.#clock.now();
-    // The store is the source of truth: another client or process may have renewed already.
-    const stored = await this.#readStore();
-    const known = this.#entry?.token;
-    if (stored !== undefined && this.#adoptable(stored, reason, rejected, known)) {
-      this.#setEntry(stored);
-      this.#logger.debug({ package: this.#packageName, event: 'token.loaded', reason }, 'using the stored token');
-      return stored;
+    const store = this.#store;
+    if (isLeasingTokenStore(store)) {
+      // One renewal per fleet: the lease holder renews, the others wait for its result in the store.
+      const giveUpAt = performance.now() + this.#leaseTtlMs * 2;
+      for (;;) {
+        const adopted = await this.#adoptStored(reason, rejected);
+        if (adopted.token) return adopted.token;
+        let lease: TokenLease | undefined;
+        try {
+          lease = await store.acquireLease(this.key, this.#leaseTtlMs);
+        } catch (error) {
+          this.#storeFailed(error, 'lease');
+          break; // the store is down: renew for this process alone
+        }
+        if (lease) {
+          try {
+            const again = await this.#adoptStored(reason, rejected);
+            return again.token ?? (await this.#renewFromSource(reason, again.stored, started));
+          } finally {
+            await lease.release().catch(() => undefined);
+          }
+        }
+        if (performance.now() > giveUpAt) break;
+        await sleep(this.#leasePollMs * (0.5 + this.#random()));
+      }
     }
+    const adopted = await this.#adoptStored(reason, rejected);
+    return adopted.token ?? this.#renewFromSource(reason, adopted.stored, started);
+  }
 
-    const base = newest(stored, known);
+  /** Uses a token another client or process already stored, when it is good enough for `reason`. */
+  async #adoptStored(
+    reason: RenewReason,
+    rejected: TokenSet | undefined,
+  ): Promise<{ token?: TokenSet; stored: TokenSet | undefined }> {
+    const stored = await this.#readStore();
+    if (stored === undefined || !this.#adoptable(stored, reason, rejected, this.#entry?.token)) return { stored };
+    this.#setEntry(stored);
+    this.#logger.debug({ package: this.#packageName, event: 'token.loaded', reason }, 'using the stored token');
+    return { token: stored, stored };
+  }
+
+  async #renewFromSource(reason: RenewReason, stored: TokenSet | undefined, started: number): Promise<TokenSet> {
+    const base = newest(stored, this.#entry?.token);
     let next: TokenSet;
     let how: 'refresh' | 'obtain' = 'obtain';
     if (base?.refreshToken !== undefined && this.#source.refresh !== undefined) {
@@ -267,6 +312,10 @@ export class TokenManager implements AccessTokenProvider {
     this.#storeFailing = false;
     this.#logger.info({ package: this.#packageName, event: 'store.recovered' }, 'token store is back');
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function isUsable(token: TokenSet, now: number): boolean {

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { AuthError } from './errors/auth-error.js';
+import type { TokenSet } from './token-set.js';
+import type { LeasingTokenStore, TokenLease } from './token-store.js';
+
+export interface FileTokenStoreOptions {
+  /** How long a writer may hold the file lock before others treat it as abandoned, in ms. @default 5_000 */
+  staleLockMs?: number;
+}
+
+type Contents = Record<string, TokenSet>;
+
+const lockRetryMs = 5;
+
+/**
+ * Tokens in one JSON file, for CLIs and cron jobs on a single machine. Writes are atomic (temp file + rename) under a
+ * lock file, so two processes never lose each other's updates and a reader never sees half a file; the file is created
+ * with mode 0600. It also leases renewals across processes on the machine. A corrupt file is reported with a clear
+ * error on read and moved aside (to `<path>.corrupt`) by the next write, so a bad file cannot cause a crash loop.
+ */
+export class FileTokenStore implements LeasingTokenStore {
+  readonly path: string;
+  readonly #staleLockMs: number;
+
+  constructor(path: string, options: FileTokenStoreOptions = {}) {
+    this.path = path;
+    this.#staleLockMs = options.staleLockMs ?? 5_000;
+  }
+
+  async get(key: string): Promise<TokenSet | undefined> {
+    const contents = await this.#read();
+    const token = contents[key];
+    return token && { ...token };
+  }
+
+  async set(key: string, value: TokenSet): Promise<void> {
+    await this.#update((contents) => {
+      contents[key] = { ...value };
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#update((contents) => {
+      delete contents[key];
+    });
+  }
+
+  async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
+    const path = `${this.path}.${hashKey(key)}.lease`;
+    const owner = randomBytes(12).toString('hex');
+    if (!(await tryCreate(path, `${owner} ${Date.now() + ttlMs}`))) {
+      const holder = await readFile(path, 'utf8').catch(() => '');
+      const expiresAt = Number(holder.split(' ')[1]);
+      if (!(Number.isFinite(expiresAt) && expiresAt < Date.now())) return undefined;
+      // The holder's lease ran out (it may have died): take over, unless someone else was faster.
+      const now = await readFile(path, 'utf8').catch(() => '');
+      if (now === holder) await unlink(path).catch(() => undefined);
+      if (!(await tryCreate(path, `${owner} ${Date.now() + ttlMs}`))) return undefined;
+    }
+    return {
+      release: async () => {
+        const holder = await readFile(path, 'utf8').catch(() => '');
+        if (holder.startsWith(`${owner} `)) await unlink(path).catch(() => undefined);
+      },
+    };
+  }
+
+  async #read(): Promise<Contents> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw error;
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('not an object');
+      return parsed as Contents;
+    } catch {
+      throw new AuthError(
+        `@auth/core: the token file ${this.path} is corrupt (not a JSON object). It will be replaced on the next write; delete it to start clean.`,
+      );
+    }
+  }
+
+  async #update(change: (contents: Contents) => void): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    const release = await this.#lock();
+    try {
+      let contents: Contents;
+      try {
+        contents = await this.#read();
+      } catch (error) {
+        if (!AuthError.isInstance(error)) throw error;
+        await rename(this.path, `${this.path}.corrupt`);
+        contents = {};
+      }
+      change(contents);
+      const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
+      await writeFile(temporary, JSON.stringify(contents), { mode: 0o600 });
+      await rename(temporary, this.path);
+    } finally {
+      await release();
+    }
+  }
+
+  /** A lock file created with O_EXCL; one left behind by a dead writer is taken over once stale. */
+  async #lock(): Promise<() => Promise<void>> {
+    const path = `${this.path}.lock`;
+    for (;;) {
+      if (await tryCreate(path, String(process.pid))) return () => rm(path, { force: true });
+      const age = await stat(path).then(
+        (info) => Date.now() - info.mtimeMs,
+        () => 0,
+      );
+      if (age > this.#staleLockMs) await rm(path, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, lockRetryMs + Math.random() * lockRetryMs));
+    }
+  }
+}
+
+async function tryCreate(path: string, contents: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'wx', 0o600);
+    try {
+      await handle.writeFile(contents);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function hashKey(key: string): string {
+  let hash = 2166136261;
+  for (let index = 0; index < key.length; index++) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0).toString(16);
+}
