@@ -1,0 +1,75 @@
+import {
+  assertServerRuntime,
+  createAuthClient,
+  createTokenKey,
+  type HttpOptions,
+  TokenManager,
+  type TokenSet,
+} from '@auth/core';
+import type { KyInstance } from 'ky';
+import { createMusementTokenSource } from './create-musement-token-source.js';
+import type { MusementClientOptions } from './musement-client-options.js';
+import { packageName, resolveMusementSettings } from './resolve-musement-settings.js';
+
+/** A Musement API v3 client. */
+export interface MusementClient {
+  /**
+   * A ky instance on `<baseUrl>/api/v3/` that sends the token and the Musement headers on every request, renews an
+   * expired token once on 401 and replays the request, and retries with backoff.
+   * @example const cities = await client.api.get('cities').json();
+   */
+  api: KyInstance;
+  /** The current token, logging in or renewing first when there is no usable one. */
+  getToken(): Promise<TokenSet>;
+}
+
+/**
+ * Creates a Musement API v3 client. Logs in at `/api/v3/login` with `client_credentials`, or with the `password`
+ * grant when `username` and `password` are given; renews with the rotating refresh token (the new pair is stored
+ * before use, the old refresh token is never sent again) and falls back to a fresh login when it is rejected.
+ * Every configuration problem is a `ConfigError` thrown here, before any request.
+ *
+ * @example
+ * const musement = createMusementClient({ clientId, clientSecret, application: 'my-shop' });
+ * const activities = await musement.api.get('activities', { searchParams: { limit: 10 } }).json();
+ */
+export function createMusementClient(options: MusementClientOptions = {}): MusementClient {
+  assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
+  const settings = resolveMusementSettings(options);
+  const http: HttpOptions = {
+    ...(options.logger && { logger: options.logger }),
+    ...(options.retry !== undefined && { retry: options.retry }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.totalTimeoutMs !== undefined && { totalTimeoutMs: options.totalTimeoutMs }),
+    ...(options.rateLimit && { rateLimit: options.rateLimit }),
+    ...(options.allowInsecureHttp !== undefined && { allowInsecureHttp: options.allowInsecureHttp }),
+    ...(options.visibleQueryParameters && { visibleQueryParameters: options.visibleQueryParameters }),
+    ...(options.fetch && { fetch: options.fetch }),
+  };
+
+  const tokens = new TokenManager({
+    source: createMusementTokenSource({ settings, http, ...(options.clock && { clock: options.clock }) }),
+    key: createTokenKey({
+      provider: 'musement',
+      baseUrl: settings.baseUrl,
+      clientId: settings.clientId,
+      ...(settings.grant.type === 'password' && { user: settings.grant.username }),
+    }),
+    packageName,
+    ...(options.store && { store: options.store }),
+    ...(options.logger && { logger: options.logger }),
+    ...(options.clock && { clock: options.clock }),
+    ...(options.refreshPolicy && { refreshPolicy: options.refreshPolicy }),
+  });
+
+  const api = createAuthClient({
+    ...http,
+    prefix: `${settings.baseUrl}/api/v3/`,
+    tokens,
+    headers: settings.headers,
+    packageName,
+    logFields: { provider: 'musement' },
+  });
+
+  return { api, getToken: () => tokens.getToken() };
+}
