@@ -1,0 +1,146 @@
+import { ApiError, assertServerRuntime, createAuthClient, type HttpOptions, silentLogger } from '@auth/core';
+import type { KyInstance } from 'ky';
+import { createCustomersApi, type GomusCustomersApi } from './create-customers-api.js';
+import { createFieldReporter } from './create-field-reporter.js';
+import { createGomusTokenProvider } from './create-gomus-token-provider.js';
+import { createResourceApi, type GomusResourceApi } from './create-resource-api.js';
+import type { GomusClientOptions } from './gomus-client-options.js';
+import { endpointName, type GomusContext } from './gomus-context.js';
+import { type GomusMuseum, type GomusTicket, museumShape, ticketShape, whoAmIShape } from './gomus-records.js';
+import { mapGomusError } from './map-gomus-error.js';
+import { type PaginateOptions, paginate } from './paginate.js';
+import { parseRecord } from './parse-record.js';
+import { packageName, resolveGomusSettings } from './resolve-gomus-settings.js';
+import { gomusAccessKinds, type WhoAmI } from './who-am-i.js';
+
+/** A go~mus API v4 client. */
+export interface GomusClient {
+  /**
+   * A ky instance on `<baseUrl>/api/v4/` that sends `Authorization: Bearer <token>` (none for public access), retries
+   * 408/429/5xx with backoff under `Retry-After`, logs one redacted record per call, and throws typed errors: a 401 is
+   * a `CredentialsError` (never retried: the token must be swapped), a 422 a `ValidationError`.
+   * @example const { tickets, meta } = await client.api.get('tickets', { searchParams: { per_page: 100 } }).json();
+   */
+  api: KyInstance;
+  /** `GET /api/v4/whoami`: what the token may do. See `describeAccess` and `hasAllMuseums`. */
+  whoami(): Promise<WhoAmI>;
+  /**
+   * The token test go~mus recommends before any integration: one `GET /api/v4/whoami`, bypassing the `verify` gate.
+   * Rejects with `CredentialsError` on 401. With `verify: true`, its outcome also opens or closes the gate.
+   */
+  verify(): Promise<WhoAmI>;
+  /**
+   * With `verify: true`: settles with the token test started at creation (rejects with its error). Without it:
+   * resolves to undefined at once. Awaiting it is optional; calls wait for the test anyway.
+   */
+  readonly ready: Promise<WhoAmI | undefined>;
+  /** Tickets as the token sees them. */
+  tickets: GomusResourceApi<GomusTicket>;
+  /** Museums as the token sees them. */
+  museums: GomusResourceApi<GomusMuseum>;
+  /** Customers, addressed by go~mus id or by your `foreign_id`. */
+  customers: GomusCustomersApi;
+  /**
+   * Every item of any index endpoint, page after page, as an async iterator. Items are returned as sent; unknown
+   * top-level and `meta` fields are logged.
+   * @example for await (const museum of client.paginate('museums')) console.log(museum.id);
+   */
+  paginate<T = Record<string, unknown>>(path: string, options?: PaginateOptions): AsyncGenerator<T, void, undefined>;
+}
+
+/** Marks the token test's own request so that it does not wait for itself. */
+const tokenTestContext = 'gomusTokenTest';
+
+/**
+ * Creates a go~mus API v4 client. Tokens are static API keys: nothing is obtained, cached or refreshed. Every
+ * configuration problem is a `ConfigError` thrown here, before any request.
+ *
+ * @example
+ * const gomus = createGomusClient({ baseUrl: 'https://demo.gomus.de', token: process.env.GOMUS_TOKEN, verify: true });
+ * console.log(describeAccess(await gomus.whoami()));
+ * for await (const ticket of gomus.tickets.all()) console.log(ticket.id, ticket.title);
+ */
+export function createGomusClient(options: GomusClientOptions = {}): GomusClient {
+  const settings = resolveGomusSettings(options);
+  // Public access holds no secret; a token must stay on the server.
+  if (settings.token !== undefined) assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
+  const http: HttpOptions = {
+    ...(options.logger && { logger: options.logger }),
+    ...(options.retry !== undefined && { retry: options.retry }),
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.totalTimeoutMs !== undefined && { totalTimeoutMs: options.totalTimeoutMs }),
+    ...(options.rateLimit && { rateLimit: options.rateLimit }),
+    ...(options.allowInsecureHttp !== undefined && { allowInsecureHttp: options.allowInsecureHttp }),
+    ...(options.visibleQueryParameters && { visibleQueryParameters: options.visibleQueryParameters }),
+    ...(options.fetch && { fetch: options.fetch }),
+  };
+  const tokenConfigured = settings.token !== undefined;
+  let gate: Promise<WhoAmI> | undefined;
+
+  const api = createAuthClient({
+    ...http,
+    prefix: `${settings.baseUrl}/api/v4/`,
+    tokens: createGomusTokenProvider(settings.token),
+    packageName,
+    logFields: { provider: 'gomus' },
+    ...(options.headers && { headers: options.headers }),
+    hooks: {
+      beforeRequest: [
+        async ({ options: requestOptions }) => {
+          if (gate !== undefined && requestOptions.context[tokenTestContext] !== true) await gate;
+        },
+      ],
+      beforeError: [({ error }) => mapGomusError(error, tokenConfigured)],
+    },
+  });
+
+  const context: GomusContext = {
+    api,
+    reporter: createFieldReporter(options.logger ?? silentLogger, settings.unknownFieldLogLevel),
+    apiUrl: `${settings.baseUrl}/api/v4`,
+  };
+  const whoamiEndpoint = endpointName('GET', 'whoami');
+
+  const readWhoAmI = async (tokenTest: boolean): Promise<WhoAmI> => {
+    const response = await api.get('whoami', tokenTest ? { context: { [tokenTestContext]: true } } : {});
+    const record = parseRecord(await response.json(), whoAmIShape, whoamiEndpoint, context.reporter);
+    if (record === undefined) {
+      throw new ApiError(`${packageName}: ${whoamiEndpoint} answered ${response.status} without an access field.`, {
+        status: response.status,
+        method: 'GET',
+        url: `${context.apiUrl}/whoami`,
+      });
+    }
+    const access = record.access as string;
+    if (!(gomusAccessKinds as readonly string[]).includes(access)) {
+      context.reporter.unknownValue(whoamiEndpoint, 'access', access);
+    }
+    return record as unknown as WhoAmI;
+  };
+
+  // A failed test is handled here too, so that it never becomes an unhandled rejection; callers still see it.
+  const startTokenTest = () => {
+    const test = readWhoAmI(true);
+    test.catch(() => {});
+    return test;
+  };
+  if (options.verify) gate = startTokenTest();
+
+  return {
+    api,
+    whoami: () => readWhoAmI(false),
+    verify() {
+      const test = startTokenTest();
+      if (options.verify) gate = test;
+      return test;
+    },
+    get ready() {
+      return gate ?? Promise.resolve(undefined);
+    },
+    tickets: createResourceApi<GomusTicket>(context, { path: 'tickets', singular: 'ticket', shape: ticketShape }),
+    museums: createResourceApi<GomusMuseum>(context, { path: 'museums', singular: 'museum', shape: museumShape }),
+    customers: createCustomersApi(context),
+    paginate: <T>(path: string, paginateOptions: PaginateOptions = {}) =>
+      paginate<T>(context, path.replace(/^\/+|\/+$/g, ''), paginateOptions, (item) => item as T),
+  };
+}

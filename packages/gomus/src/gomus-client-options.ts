@@ -1,0 +1,42 @@
+import type { HttpOptions } from '@auth/core';
+
+/**
+ * A go~mus token, or where to get it on each request. A function is called before every attempt, so a rotated token
+ * is picked up without rebuilding the client; returning `undefined` sends the request without a token (public access).
+ */
+export type GomusToken = string | (() => string | undefined | Promise<string | undefined>);
+
+/** The levels unknown response fields may be logged at. */
+export type GomusUnknownFieldLogLevel = 'debug' | 'info' | 'warn';
+
+/** Options of {@link createGomusClient}. Also accepts every core `HttpOptions` (logger, retry, timeouts, rateLimit, ...). */
+export interface GomusClientOptions extends HttpOptions {
+  /**
+   * The go~mus instance, e.g. `https://demo.gomus.de` (a trailing `/api/v4` is accepted). Plain `http://` is refused
+   * except to loopback (see `allowInsecureHttp`). Required. Environment variable: `GOMUS_BASE_URL`.
+   */
+  baseUrl?: string;
+  /**
+   * The static API token made in the go~mus backend, or a function returning the current one. Without a token the
+   * client has public access (no `Authorization` header). Environment variable: `GOMUS_TOKEN`.
+   * @default none (public access)
+   */
+  token?: GomusToken;
+  /**
+   * Test the token with `GET /api/v4/whoami` when the client is created. Every call then waits for the test; if it
+   * fails (a 401 is a `CredentialsError`), every call rejects with that error, without sending a request, until
+   * `client.verify()` succeeds. `client.ready` settles with the test.
+   * @default false
+   */
+  verify?: boolean;
+  /**
+   * The level at which a response field this package does not know is logged, once per endpoint and field. go~mus
+   * answers differently per token, so unknown fields are expected and never an error.
+   * @default 'debug'
+   */
+  unknownFieldLogLevel?: GomusUnknownFieldLogLevel;
+  /** Headers sent on every request, e.g. `Accept-Language`. @default none */
+  headers?: Record<string, string>;
+  /** Allow running in a browser, where the token would be exposed to every visitor. @default false */
+  dangerouslyAllowBrowser?: boolean;
+}

@@ -1,0 +1,42 @@
+import { ApiError, CredentialsError } from '@auth/core';
+import { isPlainObject } from './parse-record.js';
+import { packageName } from './resolve-gomus-settings.js';
+import { ValidationError } from './validation-error.js';
+
+/**
+ * Turns core's `ApiError` into what a go~mus caller can act on. A 401 is final: go~mus tokens are static API keys, so
+ * nothing can be refreshed and a retry would get the same answer. A 422 carries the server's messages.
+ */
+export function mapGomusError(error: Error, tokenConfigured: boolean): Error {
+  if (!ApiError.isInstance(error) || ValidationError.isInstance(error)) return error;
+  const where = `${error.method} ${error.url}`;
+  const body = isPlainObject(error.data) ? error.data : {};
+  const summary = typeof body.error === 'string' ? body.error : undefined;
+
+  if (error.status === 401) {
+    const advice = tokenConfigured
+      ? 'go~mus tokens are static: the token is missing, expired, revoked or wrong, and must be swapped (token option or GOMUS_TOKEN). It was not retried.'
+      : 'No token was sent (public access) and this endpoint needs one: pass the token option or set GOMUS_TOKEN.';
+    return new CredentialsError(`${packageName}: ${where} was rejected with 401. ${advice}`, {
+      status: 401,
+      ...(summary !== undefined && { reason: summary }),
+    });
+  }
+
+  if (error.status === 422) {
+    const errors = Array.isArray(body.errors) ? body.errors.filter((item) => typeof item === 'string') : [];
+    const details = [summary, errors.join('; ')].filter((part) => part !== undefined && part !== '').join(': ');
+    return new ValidationError(
+      `${packageName}: ${where} was refused with 422${details === '' ? '' : `: ${details}`}.`,
+      {
+        status: error.status,
+        method: error.method,
+        url: error.url,
+        data: error.data,
+        errors,
+        ...(summary !== undefined && { summary }),
+      },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,88 @@
+import type { FieldReporter } from './create-field-reporter.js';
+
+/** The type a known field should have. `null` is accepted for every field but a required one. */
+export type FieldKind =
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'number[]'
+  | 'string[]'
+  | 'object'
+  | 'array'
+  | 'any';
+
+/** The fields this package knows in one kind of record. */
+export interface RecordShape {
+  fields: Readonly<Record<string, FieldKind>>;
+  /** Fields without which the record is useless (e.g. `id`). @default none */
+  required?: readonly string[];
+}
+
+/**
+ * Reads a record tolerantly: unknown fields are passed through and reported, known fields with another type are
+ * dropped and reported, missing optional fields stay missing. Returns undefined (after reporting) only when the value
+ * is not an object or a required field is unusable. Never throws.
+ */
+export function parseRecord(
+  value: unknown,
+  shape: RecordShape,
+  endpoint: string,
+  reporter: FieldReporter,
+): Record<string, unknown> | undefined {
+  if (!isPlainObject(value)) {
+    reporter.unexpected(endpoint, '(record)', 'object', describe(value));
+    return undefined;
+  }
+  const record: Record<string, unknown> = {};
+  for (const [field, fieldValue] of Object.entries(value)) {
+    const kind = shape.fields[field];
+    if (kind === undefined) {
+      reporter.unknown(endpoint, field);
+      record[field] = fieldValue;
+    } else if ((fieldValue === null && !shape.required?.includes(field)) || matches(fieldValue, kind)) {
+      record[field] = fieldValue;
+    } else {
+      reporter.unexpected(endpoint, field, kind, describe(fieldValue));
+    }
+  }
+  for (const field of shape.required ?? []) {
+    if (record[field] === undefined || record[field] === null) {
+      reporter.missing(endpoint, field);
+      return undefined;
+    }
+  }
+  return record;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function matches(value: unknown, kind: FieldKind): boolean {
+  switch (kind) {
+    case 'any':
+      return true;
+    case 'string':
+    case 'boolean':
+      return typeof value === kind;
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number[]':
+      return Array.isArray(value) && value.every((item) => typeof item === 'number');
+    case 'string[]':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
+    case 'object':
+      return isPlainObject(value);
+    case 'array':
+      return Array.isArray(value);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}

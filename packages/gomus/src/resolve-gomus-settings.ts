@@ -1,0 +1,69 @@
+import { assertSafeBaseUrl, ConfigError, loadRequiredSetting, loadSetting } from '@auth/core';
+import type { GomusClientOptions, GomusToken, GomusUnknownFieldLogLevel } from './gomus-client-options.js';
+
+export const packageName = '@auth/gomus';
+
+/** Options checked and normalised once, at construction. */
+export interface GomusSettings {
+  /** Without a trailing slash and without `/api/v4`. */
+  baseUrl: string;
+  /** Undefined for public access. */
+  token: GomusToken | undefined;
+  unknownFieldLogLevel: GomusUnknownFieldLogLevel;
+}
+
+const logLevels: readonly string[] = ['debug', 'info', 'warn'];
+
+/** Reads options and environment variables; every problem is a `ConfigError` thrown before any request. */
+export function resolveGomusSettings(options: GomusClientOptions): GomusSettings {
+  const baseUrl = assertSafeBaseUrl(
+    loadRequiredSetting({
+      value: options.baseUrl,
+      option: 'baseUrl',
+      environmentVariable: 'GOMUS_BASE_URL',
+      packageName,
+    }),
+    { packageName, allowInsecureHttp: options.allowInsecureHttp ?? false },
+  ).replace(/\/api\/v4$/, '');
+
+  const token =
+    typeof options.token === 'function'
+      ? options.token
+      : checkToken(
+          loadSetting({ value: options.token, option: 'token', environmentVariable: 'GOMUS_TOKEN', packageName }),
+          'the token (token option or GOMUS_TOKEN)',
+        );
+
+  const unknownFieldLogLevel = options.unknownFieldLogLevel ?? 'debug';
+  if (!logLevels.includes(unknownFieldLogLevel)) {
+    throw new ConfigError(`${packageName}: unknownFieldLogLevel must be 'debug', 'info' or 'warn'.`, {
+      option: 'unknownFieldLogLevel',
+    });
+  }
+  if (options.verify !== undefined && typeof options.verify !== 'boolean') {
+    throw new ConfigError(`${packageName}: the verify option must be a boolean.`, { option: 'verify' });
+  }
+  return { baseUrl, token, unknownFieldLogLevel };
+}
+
+/**
+ * Trims a token and refuses one fetch could not send as a header. The message never quotes the token: fetch's own
+ * error for an invalid header value would.
+ */
+export function checkToken(token: string | undefined, source = 'the token option'): string | undefined {
+  if (token === undefined) return undefined;
+  const trimmed = token.trim();
+  if (trimmed === '') {
+    throw new ConfigError(`${packageName}: ${source} is empty. Return undefined for public access.`, {
+      option: 'token',
+    });
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
+  if (/[\s\u0000-\u001f\u007f]/.test(trimmed) || /[^\u0000-\u00ff]/.test(trimmed)) {
+    throw new ConfigError(
+      `${packageName}: ${source} contains whitespace or characters not allowed in an HTTP header; check that it was copied whole.`,
+      { option: 'token' },
+    );
+  }
+  return trimmed;
+}
