@@ -144,14 +144,19 @@ export async function startEmulatorServer(config: EmulatorServerConfig): Promise
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
+    closing ??= (async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      server.close(() => resolve());
+      // Listening after the responses' own 'close' listeners: once every socket has closed, inFlight has settled.
+      const socketsClosed = [...sockets].map(
+        (socket) => new Promise<void>((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve()))),
+      );
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       // server.close() alone waits for busy connections; hanging and keep-alive sockets are destroyed here.
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
-    });
+      await Promise.all([serverClosed, ...socketsClosed]);
+    })();
     return closing;
   };
 
