@@ -144,3 +144,38 @@ describe('with loginMethod GET and a debug logger, no secret reaches a log recor
     expect(findLeakedSecrets([clientSecret], [], [new Error(`bad ${clientSecret}`)])).toHaveLength(1);
   });
 });
+
+describe('a login error page that echoes the request line (as some proxies and frameworks do)', () => {
+  // Known core gap: createTokenClient keeps the body of a non-credentials error (5xx) as ApiError.data, an enumerable
+  // field; with loginMethod GET that body can quote the URL and so the client secret and the password.
+  it('does not carry the echoed secrets into the error', async () => {
+    const emulator = await startMusementEmulator();
+    try {
+      const echoedUrl = `/api/v3/login?client_id=${clientId}&client_secret=${clientSecret}&grant_type=password&username=${encodeURIComponent(username)}&password=${password}`;
+      emulator.injectFault({
+        match: { path: '/api/v3/login' },
+        kind: 'status',
+        status: 502,
+        body: `Bad gateway while proxying GET ${echoedUrl}`,
+      });
+      const logger = captureLogger();
+      const error = await rejection(
+        createMusementClient({
+          baseUrl: emulator.url,
+          clientId,
+          clientSecret,
+          application,
+          username,
+          password,
+          loginMethod: 'GET',
+          logger,
+          retry: 0,
+        }).getToken(),
+      );
+      expect(ApiError.isInstance(error) && error.status).toBe(502);
+      expect(findLeakedSecrets([clientSecret, password], logger.records, [error])).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -299,6 +299,34 @@ describe('token lifecycle', () => {
     expect(emulator.counters.refreshTokenReuse).toBe(0);
   });
 
+  it('a refresh answer without a refresh token: the old one is not sent again, the next renewal logs in', async () => {
+    const emulator = await startEmulator();
+    const musement = connect(emulator, customer);
+    await musement.api.get('me').json();
+    const original = emulator.latestRefreshToken(username);
+    emulator.expireAllTokens();
+    emulator.reset();
+    // The refresh is answered with an access token the API does not know, and no refresh token.
+    emulator.injectFault({
+      match: { path: '/api/v3/login' },
+      kind: 'status',
+      status: 200,
+      body: { access_token: 'unknown-to-the-api', expires_in: 3600, token_type: 'bearer' },
+    });
+    const error = await rejection(musement.api.get('me').json());
+    expect(ApiError.isInstance(error) && error.status).toBe(401);
+    expect((await musement.getToken()).refreshToken).toBeUndefined();
+
+    const me = await musement.api.get('me').json<{ email: string }>();
+    expect(me.email).toBe(username);
+    expect(logins(emulator).map((login) => (login.body as { grant_type: string }).grant_type)).toEqual([
+      'refresh_token',
+      'password',
+    ]);
+    expect(logins(emulator)[0]?.body).toMatchObject({ refresh_token: original });
+    expect(emulator.counters.refreshTokenReuse).toBe(0);
+  });
+
   it('when the fresh login after a rejected refresh is rejected too, the call fails with CredentialsError', async () => {
     const emulator = await startEmulator();
     const musement = connect(emulator, customer);
