@@ -1,0 +1,109 @@
+import { RateLimitError } from '@auth/core';
+import { type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMusimapClient } from './create-musimap-client.js';
+import { captureLogger } from './test-support/capture-logger.js';
+import { apiRequestsOf, tokenPath, tokenRequestsOf } from './test-support/emulator-helpers.js';
+
+const { clientId, clientSecret } = musimapTestCredentials;
+const emulators: EmulatorHandle[] = [];
+
+async function start(options: Parameters<typeof startMusimapEmulator>[0] = {}) {
+  const emulator = await startMusimapEmulator(options);
+  emulators.push(emulator);
+  return emulator;
+}
+
+afterEach(async () => {
+  await Promise.all(emulators.splice(0).map((emulator) => emulator.close()));
+});
+
+describe('429 and Retry-After', () => {
+  it('waits at least the Retry-After of a 429 from the API, then succeeds', async () => {
+    const emulator = await start();
+    const client = createMusimapClient({ baseUrl: emulator.url, clientId, clientSecret });
+    await client.getToken();
+    emulator.injectFault({
+      match: { path: '/lexicology/tags' },
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { status: 429, message: 'Too many requests' },
+    });
+
+    const { data } = await client.getData<unknown[]>('lexicology/tags');
+
+    expect(data.length).toBeGreaterThan(0);
+    const [limited, retried] = apiRequestsOf(emulator);
+    expect(apiRequestsOf(emulator)).toHaveLength(2);
+    expect(emulator.counters.rateLimited).toBe(1);
+    expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('waits at least the Retry-After of a 429 from the token endpoint, then succeeds', async () => {
+    const emulator = await start();
+    emulator.injectFault({ match: { path: tokenPath }, kind: 'status', status: 429, headers: { 'retry-after': '1' } });
+    const client = createMusimapClient({ baseUrl: emulator.url, clientId, clientSecret });
+
+    await client.getData('lexicology/tags');
+
+    const [limited, retried] = tokenRequestsOf(emulator);
+    expect(tokenRequestsOf(emulator)).toHaveLength(2);
+    expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("rides out the emulator's per-client rate limit: every call succeeds after its Retry-After", async () => {
+    const emulator = await start({ rateLimit: { requests: 5, windowMs: 1_000 } });
+    const logger = captureLogger();
+    const client = createMusimapClient({ baseUrl: emulator.url, clientId, clientSecret, logger });
+
+    const started = performance.now();
+    for (let call = 0; call < 10; call++) await client.getData('lexicology/tags', { searchParams: { limit: 1 } });
+
+    // 11 requests (1 token + 10 API) through a 5-per-second window cannot finish within two windows.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2_000);
+    expect(emulator.counters.rateLimited).toBeGreaterThan(0);
+    expect(emulator.counters.unauthorized).toBe(0);
+    const limited = logger.records.filter(({ record }) => record.status === 429);
+    expect(limited).toHaveLength(emulator.counters.rateLimited);
+    expect(limited.every(({ record }) => record.environment === undefined && record.provider === 'musimap')).toBe(true);
+  });
+
+  it('stays under the limit with the client-side rateLimit option: no 429 at all', async () => {
+    const emulator = await start({ rateLimit: { requests: 5, windowMs: 1_000 } });
+    // 3 API requests per second leave room for the token request in the same window.
+    const client = createMusimapClient({
+      baseUrl: emulator.url,
+      clientId,
+      clientSecret,
+      rateLimit: { requestsPerSecond: 3 },
+    });
+
+    await Promise.all(
+      Array.from({ length: 9 }, () => client.getData('lexicology/tags', { searchParams: { limit: 1 } })),
+    );
+
+    expect(emulator.counters.rateLimited).toBe(0);
+    expect(emulator.counters.apiRequests).toBe(9);
+    const api = apiRequestsOf(emulator);
+    expect(api.at(-1)!.receivedAt - api[0]!.receivedAt).toBeGreaterThanOrEqual(8 * (1_000 / 3) - 5);
+  });
+
+  it('fails at once with RateLimitError when Retry-After exceeds retry.maxRetryAfterMs', async () => {
+    const emulator = await start();
+    const client = createMusimapClient({ baseUrl: emulator.url, clientId, clientSecret });
+    await client.getToken();
+    emulator.injectFault({
+      match: { path: '/lexicology' },
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '3600' },
+    });
+
+    const error = await client.getData('lexicology/tags').catch((caught: unknown) => caught);
+
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    expect((error as RateLimitError).retryAfterMs).toBe(3_600_000);
+    expect(apiRequestsOf(emulator)).toHaveLength(1);
+  });
+});
