@@ -83,7 +83,9 @@ describe('the foreign_id pattern', () => {
   it('reports a foreign_id already taken, and an update that empties a required field', async () => {
     const foreignId = createForeignId();
     await client.customers.create({ name: 'Erika', email: 'erika@example.com', foreign_id: foreignId });
-    const duplicate = await failure(client.customers.create({ name: 'Eve', email: 'eve@example.com', foreign_id: foreignId }));
+    const duplicate = await failure(
+      client.customers.create({ name: 'Eve', email: 'eve@example.com', foreign_id: foreignId }),
+    );
     expect((duplicate as ValidationError).errors).toEqual(['Foreign has already been taken']);
 
     const emptied = await failure(client.customers.updateByForeignId(foreignId, { email: '' }));

@@ -28,8 +28,10 @@ async function burst(options: Parameters<typeof createGomusClient>[0]) {
 }
 
 describe('a reseller token over its rate limit', () => {
-  it('with the client-side limit just under the server limit: 200 calls, zero 429s', async () => {
-    const { emulator, answers } = await burst({ rateLimit: { requestsPerSecond: 45, burst: 1 } });
+  it('with the client-side limit under the server limit: 200 calls, zero 429s', async () => {
+    // 40/s, not 45/s: core's limiter releases overdue slots together after an event-loop stall (see
+    // core-rate-limiter-gap.test.ts), so on a busy machine 45/s has been measured at 62 requests in one window.
+    const { emulator, answers } = await burst({ rateLimit: { requestsPerSecond: 40, burst: 1 } });
     expect(answers.every((answer) => answer.access === 'reseller')).toBe(true);
     expect(emulator.counters.rateLimited).toBe(0);
     expect(emulator.counters.apiRequests).toBe(calls);
