@@ -260,3 +260,36 @@ describe('secret scan', () => {
     expect(haystack).not.toMatch(/SECRET-/);
   });
 });
+
+describe('token endpoint errors', () => {
+  it('never keep the body of an error page that echoes the credentials', async () => {
+    const server = await testServer((request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' }).end(`<h1>Bad gateway</h1><p>${request.path}</p>`);
+    });
+    const { createTokenClient } = await import('./create-token-client.js');
+    const client = createTokenClient({ prefix: server.url, packageName: '@auth/t', retry: 0 });
+    const error = await client
+      .get('login', { searchParams: { client_secret: 'SECRET-in-query' } })
+      .catch((caught: unknown) => caught);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).data).toBeUndefined();
+    expect(inspect(error, { depth: 5 })).not.toContain('SECRET-');
+  });
+
+  it('turn a connection dropped mid-body into a NetworkError and retry it', async () => {
+    const server = await testServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      if (server.requests.length === 1) {
+        response.write('{"access_token":');
+        response.socket?.destroy();
+      } else {
+        response.end(JSON.stringify({ ok: true }).padEnd(100, ' '));
+      }
+      void request;
+    });
+    const { createTokenClient } = await import('./create-token-client.js');
+    const client = createTokenClient({ prefix: server.url, packageName: '@auth/t', retry: { initialDelayMs: 1 } });
+    expect(await client.post('token', { json: {} }).json()).toEqual({ ok: true });
+    expect(server.requests).toHaveLength(2);
+  });
+});

@@ -1,6 +1,6 @@
 import ky, { type Hooks, type KyInstance } from 'ky';
 import { assertSafeBaseUrl } from './assert-safe-base-url.js';
-import { type CallState, createAuthFetch } from './create-auth-fetch.js';
+import { type CallState, createAuthFetch, isRetryableAuthFetchError } from './create-auth-fetch.js';
 import { createRateLimiter, type RateLimitOptions } from './create-rate-limiter.js';
 import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
@@ -48,6 +48,14 @@ export interface AuthClientOptions extends HttpOptions {
   logFields?: Record<string, unknown>;
   /** Extra ky hooks, run after ours. */
   hooks?: Hooks;
+  /**
+   * Keep error response bodies on `ApiError.data`, and read success bodies lazily. Token clients turn this off: their
+   * error pages may echo the credentials sent, and their bodies are read at once so a dropped connection is a typed
+   * `NetworkError`. @default true
+   */
+  keepErrorBody?: boolean;
+  /** Statuses that become a `CredentialsError` (token endpoints: 400, 401, 403). @default none */
+  rejectionStatuses?: readonly number[];
 }
 
 const defaultTimeoutMs = 30_000;
@@ -79,7 +87,9 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
     ...(options.rateLimit ? { rateLimiter: createRateLimiter(options.rateLimit, packageName) } : {}),
     ...(options.logFields ? { logFields: options.logFields } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.keepErrorBody === false ? { bufferBody: true } : {}),
     visibleQueryParameters,
+    packageName,
   });
 
   return ky.create({
@@ -90,7 +100,8 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
     retry: {
       ...toKyRetry(retry),
       // Our own errors (a rejected login, a rate limit past its cap) are final for this call.
-      shouldRetry: ({ error }) => (AuthError.isInstance(error) ? false : undefined),
+      shouldRetry: ({ error }) =>
+        isRetryableAuthFetchError(error) ? true : AuthError.isInstance(error) ? false : undefined,
     },
     ...(options.headers ? { headers: options.headers } : {}),
     parseJson: (text, { request, response }) => {
@@ -132,7 +143,14 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       ],
       beforeError: [
         ({ error, request }) =>
-          toAuthError(error, { packageName, method: request.method, url: request.url, visibleQueryParameters }),
+          toAuthError(error, {
+            packageName,
+            method: request.method,
+            url: request.url,
+            visibleQueryParameters,
+            keepBody: options.keepErrorBody !== false,
+            ...(options.rejectionStatuses ? { rejectionStatuses: options.rejectionStatuses } : {}),
+          }),
         ...(options.hooks?.beforeError ?? []),
       ],
     },

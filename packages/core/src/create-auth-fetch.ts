@@ -1,4 +1,5 @@
 import type { RateLimiter } from './create-rate-limiter.js';
+import { NetworkError } from './errors/network-error.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { redactUrl } from './redact-url.js';
@@ -22,9 +23,20 @@ export interface AuthFetchOptions {
   /** Fields added to every log record, e.g. `{ provider: 'musement', environment: 'staging' }`. */
   logFields?: Record<string, unknown>;
   fetch?: typeof globalThis.fetch;
+  /** Read each body before returning, so a connection dropped mid-body is a typed `NetworkError`. @default false */
+  bufferBody?: boolean;
+  /** For messages. @default '@auth/core' */
+  packageName?: string;
 }
 
 type FetchInit = RequestInit & { authCall?: CallState };
+
+/** Errors of this exchange that a retry may heal, unlike our other errors (e.g. one from the token source). */
+const retryableErrors = new WeakSet<object>();
+
+export function isRetryableAuthFetchError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && retryableErrors.has(error);
+}
 
 /**
  * The fetch ky calls for every attempt. It sets the current token (so a retry after a renewal carries the new one),
@@ -37,9 +49,31 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   const logging = logger !== silentLogger;
   const logFields = options.logFields ?? {};
 
+  const packageName = options.packageName ?? '@auth/core';
+  const exchange = options.bufferBody
+    ? async (request: Request, init: FetchInit): Promise<Response> => {
+        const response = await baseFetch(request, init);
+        let body: ArrayBuffer;
+        try {
+          body = await response.arrayBuffer();
+        } catch (error) {
+          if (request.signal.aborted) throw error; // a timeout: ky reports it
+          const url = redactUrl(request.url, visibleQueryParameters);
+          const dropped = new NetworkError(
+            `${packageName}: ${request.method} ${url} failed: the connection dropped while reading the body (${networkReason(error)}).`,
+            { method: request.method, url, timedOut: false },
+          );
+          retryableErrors.add(dropped);
+          throw dropped;
+        }
+        const { status, statusText, headers } = response;
+        return new Response(status === 204 || status === 304 ? null : body, { status, statusText, headers });
+      }
+    : baseFetch;
+
   const send = async (request: Request, init: FetchInit, attempt: number, replay: boolean): Promise<Response> => {
     if (rateLimiter) await rateLimiter.acquire(request.signal);
-    if (!logging) return baseFetch(request, init);
+    if (!logging) return exchange(request, init);
     const started = performance.now();
     const record = {
       ...logFields,
@@ -50,7 +84,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
       ...(replay ? { replay: true } : {}),
     };
     try {
-      const response = await baseFetch(request, init);
+      const response = await exchange(request, init);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const level = response.status >= 500 ? 'warn' : 'info';
       logger[level]({ ...record, status: response.status, durationMs }, 'http request');

@@ -1,6 +1,7 @@
 import { isHTTPError, isTimeoutError } from 'ky';
 import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
+import { CredentialsError } from './errors/credentials-error.js';
 import { NetworkError } from './errors/network-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
 import { parseRetryAfter } from './parse-retry-after.js';
@@ -11,6 +12,10 @@ export interface ToAuthErrorContext {
   method: string;
   url: string;
   visibleQueryParameters?: readonly string[];
+  /** Keep the response body as `data`. Off for token endpoints: an error page may echo the credentials we sent. */
+  keepBody?: boolean;
+  /** Statuses meaning "these credentials are rejected": they become a `CredentialsError` with the provider's code. */
+  rejectionStatuses?: readonly number[];
 }
 
 /**
@@ -24,7 +29,14 @@ export function toAuthError(error: unknown, context: ToAuthErrorContext): Error 
   const where = `${method} ${url}`;
   if (isHTTPError(error)) {
     const { status, statusText } = error.response;
-    const data = error.data;
+    if (context.rejectionStatuses?.includes(status)) {
+      const reason = providerErrorCode(error.data);
+      return new CredentialsError(
+        `${context.packageName}: the token endpoint rejected the credentials (${status}${reason ? ` ${reason}` : ''}).`,
+        { status, ...(reason ? { reason } : {}) },
+      );
+    }
+    const data = context.keepBody === false ? undefined : error.data;
     if (status === 429 || (status === 503 && error.response.headers.has('retry-after'))) {
       const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
       const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
@@ -56,6 +68,15 @@ export function toAuthError(error: unknown, context: ToAuthErrorContext): Error 
     });
   }
   return error instanceof Error ? error : new AuthError(`${context.packageName}: ${where} failed.`);
+}
+
+/** OAuth2 `error` or a `{code}` envelope, when it looks like a code (short, no spaces), never free text. */
+function providerErrorCode(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const record = data as Record<string, unknown>;
+  const candidate = record.error ?? record.code;
+  const value = typeof candidate === 'number' ? String(candidate) : candidate;
+  return typeof value === 'string' && /^[\w.-]{1,64}$/.test(value) ? value : undefined;
 }
 
 function isRawFetchFailure(error: Error): boolean {
