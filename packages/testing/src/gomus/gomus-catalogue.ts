@@ -18,6 +18,8 @@ interface Ticket extends Item {
 }
 
 export interface GomusView {
+  /** Identifies the context, e.g. for caching answers built from this view. */
+  key: string;
   museums: Item[];
   tickets: Item[];
 }
@@ -127,14 +129,14 @@ export function createGomusViews(): (spec: GomusTokenSpec | undefined) => GomusV
     const key = spec ? `${spec.access}|${spec.resellerId ?? 1}|${(spec.museums ?? []).join(',')}` : 'public';
     let view = cache.get(key);
     if (!view) {
-      view = computeView(spec);
+      view = { key, ...computeView(spec) };
       cache.set(key, view);
     }
     return view;
   };
 }
 
-function computeView(spec: GomusTokenSpec | undefined): GomusView {
+function computeView(spec: GomusTokenSpec | undefined): Omit<GomusView, 'key'> {
   const access = spec?.access ?? 'public';
   if (access === 'user' || access === 'cashpoint') {
     return {

@@ -1,5 +1,6 @@
 import { createEmulatorClock } from '../shared/create-emulator-clock.js';
 import { createFixedWindowRateLimiter } from '../shared/create-fixed-window-rate-limiter.js';
+import { createTextCache } from '../shared/create-text-cache.js';
 import { createTokenRegistry } from '../shared/create-token-registry.js';
 import type { EmulatorExchange } from '../shared/emulator-exchange.js';
 import { monotonicNow } from '../shared/monotonic-now.js';
@@ -8,7 +9,7 @@ import { readIntegerParameter } from '../shared/read-integer-parameter.js';
 import { startEmulatorServer } from '../shared/start-emulator-server.js';
 import type { EmulatorHandle, EmulatorOptions, RateLimit } from '../shared/types.js';
 import { createGomusCustomerStore, type GomusCustomer } from './create-gomus-customer-store.js';
-import { createGomusViews } from './gomus-catalogue.js';
+import { createGomusViews, type GomusView } from './gomus-catalogue.js';
 import { defaultGomusTokens, type GomusTokenSpec } from './gomus-token-spec.js';
 
 export interface GomusEmulatorOptions extends EmulatorOptions {
@@ -45,21 +46,24 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
   const rateLimit = options.resellerRateLimit === undefined ? defaultResellerRateLimit : options.resellerRateLimit;
   const limiter = rateLimit ? createFixedWindowRateLimiter(rateLimit) : undefined;
 
-  const paginate = (exchange: EmulatorExchange, name: string, items: readonly unknown[], hasToken: boolean) => {
+  const pages = createTextCache();
+  const paginate = (exchange: EmulatorExchange, view: GomusView, name: 'tickets' | 'museums', hasToken: boolean) => {
     const page = readIntegerParameter(exchange.query.page, 1, 1);
     const perPage = Math.min(readIntegerParameter(exchange.query.per_page, 25, 1), hasToken ? 100 : 25);
-    const start = (page - 1) * perPage;
-    exchange.sendJson(200, {
-      [name]: items.slice(start, start + perPage),
-      meta: { total_count: items.length, page, per_page: perPage },
+    const items = view[name];
+    const json = pages(`${view.key}|${name}|${page}|${perPage}`, () => {
+      const start = (page - 1) * perPage;
+      const meta = { total_count: items.length, page, per_page: perPage };
+      return JSON.stringify({ [name]: items.slice(start, start + perPage), meta });
     });
+    exchange.sendJsonText(200, json);
   };
 
   const showList = (exchange: EmulatorExchange, spec: GomusTokenSpec | undefined, name: 'tickets' | 'museums') => {
-    const items = views(spec)[name];
+    const view = views(spec);
     const id = exchange.path.slice(apiPrefix.length + name.length + 1);
-    if (id === '') return paginate(exchange, name, items, spec !== undefined);
-    const item = items.find((candidate) => String(candidate.id) === id);
+    if (id === '') return paginate(exchange, view, name, spec !== undefined);
+    const item = view[name].find((candidate) => String(candidate.id) === id);
     if (!item) return exchange.sendJson(404, { error: 'not found' });
     exchange.sendJson(200, { [name.slice(0, -1)]: item });
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createEmulatorClock } from '../shared/create-emulator-clock.js';
+import { createTextCache } from '../shared/create-text-cache.js';
 import { createTokenRegistry } from '../shared/create-token-registry.js';
 import type { EmulatorExchange } from '../shared/emulator-exchange.js';
 import { parseBearerToken } from '../shared/parse-bearer-token.js';
@@ -59,6 +60,7 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
   });
   const latestRefreshTokens = new Map<string | undefined, string>();
   const carts = new Map<string, Record<string, unknown>>();
+  const pages = createTextCache();
 
   const headerError = (exchange: EmulatorExchange): { code: string; message: string } | undefined => {
     const application = exchange.header('x-musement-application');
@@ -111,7 +113,8 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
       }
       const offset = readIntegerParameter(exchange.query.offset, 0);
       const limit = Math.min(readIntegerParameter(exchange.query.limit, 100, 1), 100);
-      return exchange.sendJson(200, musementCities.slice(offset, offset + limit));
+      const json = pages(`${offset}|${limit}`, () => JSON.stringify(musementCities.slice(offset, offset + limit)));
+      return exchange.sendJsonText(200, json);
     }
     if (resource === 'me' && method === 'GET' && id === undefined) {
       if (!grant.user) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEmulatorClock } from '../shared/create-emulator-clock.js';
 import { createFixedWindowRateLimiter } from '../shared/create-fixed-window-rate-limiter.js';
+import { createTextCache } from '../shared/create-text-cache.js';
 import { createTokenRegistry } from '../shared/create-token-registry.js';
 import type { EmulatorExchange } from '../shared/emulator-exchange.js';
 import { monotonicNow } from '../shared/monotonic-now.js';
@@ -42,6 +43,7 @@ export async function startMusimapEmulator(options: MusimapEmulatorOptions = {})
   const clock = createEmulatorClock();
   const tokens = createTokenRegistry<MusimapClient>({ lifetimeMs });
   const limiter = options.rateLimit ? createFixedWindowRateLimiter(options.rateLimit) : undefined;
+  const pages = createTextCache();
 
   const fail = (exchange: EmulatorExchange, status: number, message: string, headers?: Record<string, string>) =>
     exchange.sendJson(status, { status, timestamp: clock.nowMs(), message }, headers);
@@ -99,15 +101,13 @@ export async function startMusimapEmulator(options: MusimapEmulatorOptions = {})
     if (method === 'GET' && path === '/lexicology/tags') {
       const offset = readIntegerParameter(exchange.query.offset, 0);
       const limit = Math.min(readIntegerParameter(exchange.query.limit, 20, 1), 100);
-      const data = musimapTags.slice(offset, offset + limit);
-      return exchange.sendJson(200, {
-        status: 200,
-        timestamp: clock.nowMs(),
-        data,
-        size: data.length,
-        offset,
-        total_size: musimapTags.length,
+      // The page is static and cached; only the envelope's timestamp changes from one answer to the next.
+      const page = pages(`${offset}|${limit}`, () => {
+        const data = musimapTags.slice(offset, offset + limit);
+        const rest = JSON.stringify({ data, size: data.length, offset, total_size: musimapTags.length });
+        return rest.slice(1);
       });
+      return exchange.sendJsonText(200, `{"status":200,"timestamp":${clock.nowMs()},${page}`);
     }
     if (method === 'GET' && path.startsWith('/tracks/')) {
       const id = path.slice('/tracks/'.length);

@@ -55,6 +55,11 @@ export class EmulatorExchange {
     this.send(status, jsonContentType, JSON.stringify(body), headers);
   }
 
+  /** Sends JSON that is already serialised. */
+  sendJsonText(status: number, json: string, headers?: Record<string, string>): void {
+    this.send(status, jsonContentType, json, headers);
+  }
+
   send(status: number, contentType: string | undefined, text: string, headers?: Record<string, string>): void {
     const response = this.response;
     if (response.headersSent || response.destroyed) return;
