@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ConfigError } from '@auth/core';
 import { packageName } from './resolve-gomus-settings.js';
 
@@ -9,9 +8,9 @@ export interface CreateForeignIdOptions {
 }
 
 /**
- * A collision-free `foreign_id` for a go~mus record: a random UUID (122 random bits from the platform's CSPRNG), as
- * go~mus recommends ("16+ random characters or UUID"). Store it with your own record; later calls then reference the
- * go~mus record by it, with no mapping table.
+ * A collision-free `foreign_id` for a go~mus record: a random UUID v4 (122 random bits from the Web Crypto CSPRNG,
+ * `crypto.randomUUID`), as go~mus recommends ("16+ random characters or UUID"). Store it with your own record; later
+ * calls then reference the go~mus record by it, with no mapping table.
  *
  * @example
  * createForeignId();                            // '3b241101-e2bb-4255-8caf-4136c566a962'
@@ -27,5 +26,5 @@ export function createForeignId(options: CreateForeignIdOptions = {}): string {
       },
     );
   }
-  return `${prefix}${randomUUID()}`;
+  return `${prefix}${globalThis.crypto.randomUUID()}`;
 }

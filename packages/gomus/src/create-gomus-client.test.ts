@@ -59,16 +59,21 @@ describe('context awareness: one endpoint, three tokens, three answers', () => {
     const gomusClient = client(gomus, { token: () => current });
     const start = logger.records.length;
 
-    const answers: Record<string, Awaited<ReturnType<typeof gomusClient.tickets.list>>> = {};
+    type Answer = Awaited<ReturnType<typeof gomusClient.tickets.list>>;
+    const answers = new Map<string, Answer>();
     for (const [name, token] of [
       ['public', undefined],
       ['user', gomusTestTokens.user],
       ['reseller', gomusTestTokens.reseller],
     ] as const) {
       current = token;
-      for (let call = 0; call < 3; call++) answers[name] = await gomusClient.tickets.list({ perPage: 25 });
+      for (let call = 0; call < 3; call++) answers.set(name, await gomusClient.tickets.list({ perPage: 25 }));
     }
-    const { public: publicAnswer, user, reseller } = answers as Required<typeof answers>;
+    const [publicAnswer, user, reseller] = ['public', 'user', 'reseller'].map((name) => answers.get(name)!) as [
+      Answer,
+      Answer,
+      Answer,
+    ];
 
     // What the server saw: no Authorization header for public, the token for the others.
     const authorizations = gomus.requests.map((request) => request.headers.authorization);
