@@ -1,1 +1,5 @@
-export {};
+export { failFastRedisOptions } from './fail-fast-redis-options.js';
+export type { RedisClientLike } from './redis-client-like.js';
+export { RedisStoreError, type RedisStoreOperation } from './redis-store-error.js';
+export { type RedisTokenLease, RedisTokenStore } from './redis-token-store.js';
+export type { RedisTokenStoreOptions } from './redis-token-store-options.js';

@@ -1,0 +1,335 @@
+import { inspect } from 'node:util';
+import { AuthError, ConfigError, TokenManager, type TokenSet } from '@auth/core';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { failFastRedisOptions } from './fail-fast-redis-options.js';
+import { RedisStoreError } from './redis-store-error.js';
+import { RedisTokenStore } from './redis-token-store.js';
+import { type RedisServerHandle, redisTestsCanRun, startRedisServer } from './test-support/start-redis-server.js';
+
+const canRun = redisTestsCanRun('@auth/redis RedisTokenStore');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.skipIf(!canRun)('RedisTokenStore', () => {
+  let server: RedisServerHandle;
+  const clients: Redis[] = [];
+  /** A client the test inspects Redis with, outside the store. */
+  let raw: Redis;
+
+  const connect = (options: ConstructorParameters<typeof Redis>[1] = { ...failFastRedisOptions }) => {
+    const client = new Redis(server.url, options ?? {});
+    client.on('error', () => {});
+    clients.push(client);
+    return client;
+  };
+  const newStore = (options: Partial<ConstructorParameters<typeof RedisTokenStore>[0]> = {}) =>
+    new RedisTokenStore({ client: connect(), ...options });
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    if (server.pid === undefined) await server.start();
+    raw = connect({});
+    await raw.flushall();
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    for (const client of clients.splice(0)) client.disconnect();
+  });
+
+  describe('records', () => {
+    it('stores a token set as JSON under the prefix and reads it back; delete removes it', async () => {
+      const store = newStore({ keyPrefix: 'app:' });
+      const token: TokenSet = {
+        accessToken: 'access-1',
+        refreshToken: 'refresh-1',
+        tokenType: 'bearer',
+        scope: 'user, password',
+        issuedAt: 1_000,
+        expiresAt: Date.now() + 60_000,
+      };
+      await store.set('musement:key', token);
+      expect(JSON.parse((await raw.get('app:musement:key')) ?? '')).toEqual(token);
+      expect(await store.get('musement:key')).toEqual(token);
+      expect(await store.get('other')).toBeUndefined();
+      await store.delete('musement:key');
+      expect(await raw.exists('app:musement:key')).toBe(0);
+      expect(await store.get('musement:key')).toBeUndefined();
+    });
+
+    it('uses auth:token: as the default prefix', async () => {
+      await newStore().set('k', { accessToken: 'a' });
+      expect(await raw.exists('auth:token:k')).toBe(1);
+    });
+
+    it('lets Redis drop a record expiryGraceMs after the access token expires, and never one without expiry', async () => {
+      const store = newStore({ expiryGraceMs: 5_000 });
+      const expiresAt = Date.now() + 60_000;
+      await store.set('timed', { accessToken: 'a', expiresAt, issuedAt: 1 });
+      expect(await raw.call('PEXPIRETIME', 'auth:token:timed')).toBe(expiresAt + 5_000);
+
+      await store.set('timed', { accessToken: 'b', issuedAt: 2 });
+      expect(await raw.pttl('auth:token:timed')).toBe(-1); // a token without expiry clears the old TTL
+
+      await newStore().set('default-grace', { accessToken: 'a', expiresAt });
+      expect(await raw.call('PEXPIRETIME', 'auth:token:default-grace')).toBe(expiresAt + 60_000);
+
+      await store.set('short', { accessToken: 'a', expiresAt: Date.now() + 50 });
+      await newStore({ expiryGraceMs: 0 }).set('short', { accessToken: 'a', expiresAt: Date.now() + 50 });
+      await sleep(150);
+      expect(await raw.exists('auth:token:short')).toBe(0);
+    });
+
+    it('compare-and-set: a write older than the stored record is ignored, an equal or newer one wins', async () => {
+      const first = newStore();
+      const second = newStore();
+      await first.set('k', { accessToken: 'newer', refreshToken: 'refresh-newer', issuedAt: 2_000 });
+      await second.set('k', { accessToken: 'older', refreshToken: 'refresh-older', issuedAt: 1_000 });
+      expect(await first.get('k')).toMatchObject({ accessToken: 'newer', refreshToken: 'refresh-newer' });
+
+      await second.set('k', { accessToken: 'same-time', issuedAt: 2_000 });
+      expect((await first.get('k'))?.accessToken).toBe('same-time');
+      await second.set('k', { accessToken: 'newest', issuedAt: 3_000 });
+      expect((await first.get('k'))?.accessToken).toBe('newest');
+      // A write without issuedAt (a token set by hand) is unconditional.
+      await second.set('k', { accessToken: 'by-hand' });
+      expect((await first.get('k'))?.accessToken).toBe('by-hand');
+    });
+
+    it('compare-and-set holds under 50 concurrent writers: the newest issuedAt is what stays', async () => {
+      const stores = Array.from({ length: 5 }, () => newStore());
+      const order = Array.from({ length: 50 }, (_, index) => index).sort(() => Math.random() - 0.5);
+      await Promise.all(
+        order.map((index) => stores[index % 5]!.set('k', { accessToken: `token-${index}`, issuedAt: 10_000 + index })),
+      );
+      expect(await stores[0]!.get('k')).toEqual({ accessToken: 'token-49', issuedAt: 10_049 });
+    });
+
+    it('reports a corrupt record without its contents, and the next write replaces it', async () => {
+      const store = newStore();
+      await raw.set('auth:token:k', '{"accessToken": "secret-access-tok');
+      const error = await rejection(store.get('k'));
+      expect(AuthError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        '@auth/redis: the record at auth:token:k is not a token set; it is replaced on the next write (or delete the key).',
+      );
+      expect(inspect(error)).not.toContain('secret-access');
+      await store.set('k', { accessToken: 'fresh', issuedAt: 1 });
+      expect(await store.get('k')).toEqual({ accessToken: 'fresh', issuedAt: 1 });
+    });
+
+    it('a Redis error reply names its code only: the record (tokens) never reaches the error', async () => {
+      const store = newStore();
+      await raw.hset('auth:token:k', 'field', 'value'); // wrong type for a record
+      const error = await rejection(
+        store.set('k', { accessToken: 'secret-access-token', refreshToken: 'secret-refresh-token', issuedAt: 5 }),
+      );
+      expect(RedisStoreError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ operation: 'set', timedOut: false, code: 'REDIS_STORE' });
+      expect((error as Error).message).toBe('@auth/redis: set failed: WRONGTYPE.');
+      const shown = `${inspect(error, { depth: 10, showHidden: true })} ${JSON.stringify(error)}`;
+      expect(shown).not.toMatch(/secret-(access|refresh)-token/);
+    });
+  });
+
+  describe('lease', () => {
+    it('is exclusive: of 40 concurrent attempts from 8 clients, exactly one wins', async () => {
+      const stores = Array.from({ length: 8 }, () => newStore());
+      const leases = await Promise.all(
+        Array.from({ length: 40 }, (_, index) => stores[index % 8]!.acquireLease('k', 10_000)),
+      );
+      const granted = leases.filter((lease) => lease !== undefined);
+      expect(granted).toHaveLength(1);
+      expect(await raw.get('auth:token:k:lease')).toBe(granted[0]!.owner);
+      expect(granted[0]!.owner).toMatch(new RegExp(`/${process.pid}/[A-Za-z0-9_-]{16}$`));
+      const ttl = await raw.pttl('auth:token:k:lease');
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(10_000);
+    });
+
+    it('is released only by its owner, even after it expired and someone else took it', async () => {
+      const first = newStore();
+      const second = newStore();
+      const lease = await first.acquireLease('k', 100);
+      expect(lease).toBeDefined();
+      expect(await second.acquireLease('k', 10_000)).toBeUndefined();
+      await sleep(150); // the first owner's lease runs out (it may be stuck or dead)
+      const taken = await second.acquireLease('k', 10_000);
+      expect(taken).toBeDefined();
+      await lease!.release(); // late release by the former owner: must not free the new owner's lease
+      expect(await raw.get('auth:token:k:lease')).toBe(taken!.owner);
+      expect(await first.acquireLease('k', 10_000)).toBeUndefined();
+      await taken!.release();
+      await taken!.release(); // idempotent
+      expect(await raw.exists('auth:token:k:lease')).toBe(0);
+      expect(await first.acquireLease('k', 10_000)).toBeDefined();
+    });
+
+    it('expires after its TTL so another process takes over from a holder that died', async () => {
+      const holder = newStore();
+      const waiter = newStore();
+      const started = performance.now();
+      expect(await holder.acquireLease('k', 300)).toBeDefined();
+      while ((await waiter.acquireLease('k', 10_000)) === undefined) await sleep(10);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    });
+
+    it('is per key and leaves the token record alone', async () => {
+      const store = newStore();
+      await store.set('a', { accessToken: 'a' });
+      expect(await store.acquireLease('a', 10_000)).toBeDefined();
+      expect(await store.acquireLease('b', 10_000)).toBeDefined();
+      expect(await store.get('a')).toEqual({ accessToken: 'a' });
+    });
+
+    it('refuses a TTL that is not a positive number', async () => {
+      const error = await rejection(newStore().acquireLease('k', 0));
+      expect((error as Error).message).toBe('@auth/redis: a lease needs a positive ttlMs, got 0.');
+    });
+  });
+
+  describe('outages fail fast', () => {
+    it('while Redis is down every operation rejects at once, even on a client that queues offline; then recovers', async () => {
+      // Default ioredis options: offline queue on, 20 retries per request. The store must not wait for them.
+      const store = new RedisTokenStore({ client: connect({}) });
+      await store.set('k', { accessToken: 'before', issuedAt: 1 });
+      await server.stop();
+      for (const operation of [
+        store.get('k'),
+        store.set('k', { accessToken: 'during', issuedAt: 2 }),
+        store.acquireLease('k', 1_000),
+        store.delete('k'),
+      ]) {
+        const error = await rejection(operation);
+        expect(RedisStoreError.isInstance(error)).toBe(true);
+        expect((error as Error).message).toMatch(/^@auth\/redis: get failed/);
+        expect((error as Error).message).toMatch(/^@auth\/redis: (get|set|acquireLease|delete) (failed|timed out)/);
+      }
+      await server.start();
+      // ioredis reconnects on its own (backoff up to 2 s); sharing resumes with it. The server came back empty.
+      await vi.waitFor(async () => expect(await store.get('k')).toBeUndefined(), { timeout: 10_000, interval: 50 });
+      await store.set('k', { accessToken: 'after', issuedAt: 3 });
+      expect((await store.get('k'))?.accessToken).toBe('after');
+    });
+
+    it('a Redis that hangs times out after operationTimeoutMs, holds further calls briefly, and hands a late lease back', async () => {
+      const store = newStore({ operationTimeoutMs: 300 });
+      const other = newStore();
+      await store.set('k', { accessToken: 'a', issuedAt: 1 });
+      process.kill(server.pid!, 'SIGSTOP'); // the server stops answering; the connection stays open
+      try {
+        const started = performance.now();
+        const lease = await rejection(store.acquireLease('k', 60_000));
+        expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+        expect(lease).toMatchObject({ name: 'RedisStoreError', operation: 'acquireLease', timedOut: true });
+        // Right after a timeout the store does not wait again: it fails at once for operationTimeoutMs.
+        const held = await rejection(store.get('k'));
+        expect(held).toMatchObject({ operation: 'get', timedOut: true });
+        expect((held as Error).message).toMatch(/skipped: Redis did not answer within 300 ms a moment ago/);
+      } finally {
+        process.kill(server.pid!, 'SIGCONT');
+      }
+      // The SET NX sent before the timeout is executed once Redis resumes: the store releases that orphan lease at
+      // once instead of leaving the fleet waiting 60 s for it to expire.
+      await vi.waitFor(async () => expect(await raw.exists('auth:token:k:lease')).toBe(0), { timeout: 5_000 });
+      expect(await other.acquireLease('k', 1_000)).toBeDefined();
+      await sleep(300);
+      expect((await store.get('k'))?.accessToken).toBe('a');
+    });
+
+    it('before the client is connected, operations wait for the connection rather than fail', async () => {
+      const client = connect({ ...failFastRedisOptions, lazyConnect: true });
+      expect(client.status).toBe('wait');
+      const store = new RedisTokenStore({ client });
+      await store.set('k', { accessToken: 'a' });
+      expect(client.status).toBe('ready');
+      expect(await store.get('k')).toEqual({ accessToken: 'a' });
+    });
+  });
+
+  describe('configuration', () => {
+    it('connects by itself from url (or REDIS_URL) with fail-fast options, and close() quits that connection', async () => {
+      const store = new RedisTokenStore({ url: server.url });
+      await store.set('k', { accessToken: 'a' });
+      vi.stubEnv('REDIS_URL', server.url);
+      const fromEnvironment = new RedisTokenStore();
+      expect(await fromEnvironment.get('k')).toEqual({ accessToken: 'a' });
+      const connections = async () => ((await raw.call('CLIENT', 'LIST')) as string).trim().split('\n').length;
+      const before = await connections();
+      await Promise.all([store.close(), fromEnvironment.close()]);
+      await vi.waitFor(async () => expect(await connections()).toBe(before - 2));
+    });
+
+    it('without client, url or REDIS_URL: a ConfigError naming all three', () => {
+      vi.stubEnv('REDIS_URL', '');
+      const error = (() => {
+        try {
+          new RedisTokenStore();
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(ConfigError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        '@auth/redis: no Redis to use. Pass the client option (an ioredis instance), the url option, or set the REDIS_URL environment variable.',
+      );
+    });
+
+    it('a password in the url never reaches an error', async () => {
+      await raw.call('CONFIG', 'SET', 'requirepass', 'the-right-password');
+      const store = new RedisTokenStore({ url: `redis://:secret-redis-password@127.0.0.1:${server.port}` });
+      let error: unknown;
+      try {
+        error = await rejection(store.get('k'));
+      } finally {
+        await store.close();
+        await raw.call('CONFIG', 'SET', 'requirepass', '');
+      }
+      expect((error as Error).message).toMatch(/^@auth\/redis: get failed/);
+      expect(RedisStoreError.isInstance(error)).toBe(true);
+      expect(`${inspect(error, { showHidden: true, depth: 10 })} ${(error as Error).message}`).not.toContain(
+        'secret-redis-password',
+      );
+    });
+
+    it('rejects a non-positive operationTimeoutMs', () => {
+      expect(() => newStore({ operationTimeoutMs: 0 })).toThrow(
+        '@auth/redis: the operationTimeoutMs option must be a positive number of ms.',
+      );
+    });
+  });
+
+  describe('with TokenManager', () => {
+    it('20 managers in one process, cold and concurrent: one obtain, everyone gets the same token', async () => {
+      let obtained = 0;
+      const source = {
+        async obtain(): Promise<TokenSet> {
+          obtained += 1;
+          await sleep(100);
+          return { accessToken: `token-${obtained}`, expiresAt: Date.now() + 60_000 };
+        },
+      };
+      const managers = Array.from(
+        { length: 20 },
+        () => new TokenManager({ source, key: 'fleet', store: newStore(), leasePollMs: 20 }),
+      );
+      const tokens = await Promise.all(managers.map((manager) => manager.getToken()));
+      expect(obtained).toBe(1);
+      expect(new Set(tokens.map((token) => token.accessToken))).toEqual(new Set(['token-1']));
+      expect(await raw.exists('auth:token:fleet:lease')).toBe(0); // released
+    });
+  });
+});

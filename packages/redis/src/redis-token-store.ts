@@ -1,0 +1,233 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  AuthError,
+  ConfigError,
+  type LeasingTokenStore,
+  loadSetting,
+  type TokenLease,
+  type TokenSet,
+} from '@auth/core';
+import { describeRedisFailure } from './describe-redis-failure.js';
+import { failFastRedisOptions } from './fail-fast-redis-options.js';
+import { packageName } from './package-name.js';
+import { parseTokenRecord } from './parse-token-record.js';
+import type { RedisClientLike } from './redis-client-like.js';
+import { compareAndSetScript, releaseLeaseScript } from './redis-scripts.js';
+import { RedisStoreError, type RedisStoreOperation } from './redis-store-error.js';
+import type { RedisTokenStoreOptions } from './redis-token-store-options.js';
+
+/** A held lease on one key. */
+export interface RedisTokenLease extends TokenLease {
+  /** The fencing value stored at the lease key: `<host>/<pid>/<random>`, so `GET` shows who holds it. */
+  readonly owner: string;
+}
+
+type OwnedClient = RedisClientLike & { quit(): Promise<unknown> };
+
+const connectingStatuses = new Set(['wait', 'connecting', 'connect']);
+const noop = () => {};
+
+/**
+ * Tokens in Redis, shared by every process of a fleet, with the refresh lease core's `TokenManager` uses to renew
+ * once per fleet: the holder renews and writes, the others read its result.
+ *
+ * - Records are JSON at `<keyPrefix><key>`, dropped by Redis `expiryGraceMs` after the access token expires.
+ * - Writes are compare-and-set: a record issued later than the incoming one is kept, so a slow writer never puts an
+ *   older token or an already rotated refresh token back.
+ * - The lease is `SET <keyPrefix><key>:lease <owner> NX PX <ttl>`, released only by its owner (compare-and-delete).
+ * - Every operation fails fast (`operationTimeoutMs`, and at once while ioredis is reconnecting), so an outage only
+ *   turns sharing off: `TokenManager` renews per process until Redis answers again.
+ *
+ * @example
+ * import { Redis } from 'ioredis';
+ * const client = new Redis(process.env.REDIS_URL, { ...failFastRedisOptions });
+ * const store = new RedisTokenStore({ client });
+ * const musement = createMusementClient({ clientId, clientSecret, application, store });
+ */
+export class RedisTokenStore implements LeasingTokenStore {
+  readonly keyPrefix: string;
+  readonly #client: RedisClientLike | undefined;
+  readonly #url: string | undefined;
+  #ownedClient: Promise<OwnedClient> | undefined;
+  readonly #operationTimeoutMs: number;
+  readonly #expiryGraceMs: number;
+  /** After a timeout, operations fail at once until then (performance.now() ms). */
+  #holdUntil = 0;
+  #readyWaiter: Promise<boolean> | undefined;
+
+  constructor(options: RedisTokenStoreOptions = {}) {
+    this.keyPrefix = options.keyPrefix ?? 'auth:token:';
+    this.#operationTimeoutMs = positive(options.operationTimeoutMs ?? 1_000, 'operationTimeoutMs');
+    this.#expiryGraceMs = positive(options.expiryGraceMs ?? 60_000, 'expiryGraceMs', true);
+    this.#client = options.client;
+    if (this.#client === undefined) {
+      this.#url = loadSetting({ value: options.url, option: 'url', environmentVariable: 'REDIS_URL', packageName });
+      if (this.#url === undefined) {
+        throw new ConfigError(
+          `${packageName}: no Redis to use. Pass the client option (an ioredis instance), the url option, or set the REDIS_URL environment variable.`,
+          { option: 'client' },
+        );
+      }
+    }
+  }
+
+  async get(key: string): Promise<TokenSet | undefined> {
+    const recordKey = this.#recordKey(key);
+    const text = await this.#run('get', (client) => client.call('GET', recordKey));
+    if (text === null || text === undefined) return undefined;
+    const token = typeof text === 'string' ? parseTokenRecord(text) : undefined;
+    if (token === undefined) {
+      throw new AuthError(
+        `${packageName}: the record at ${recordKey} is not a token set; it is replaced on the next write (or delete the key).`,
+      );
+    }
+    return token;
+  }
+
+  async set(key: string, value: TokenSet): Promise<void> {
+    const recordKey = this.#recordKey(key);
+    const issuedAt = value.issuedAt === undefined ? '' : String(value.issuedAt);
+    const expireAt = value.expiresAt === undefined ? '' : String(Math.ceil(value.expiresAt + this.#expiryGraceMs));
+    const record = JSON.stringify(value);
+    await this.#run('set', (client) =>
+      client.call('EVAL', compareAndSetScript, 1, recordKey, record, issuedAt, expireAt),
+    );
+  }
+
+  async delete(key: string): Promise<void> {
+    const recordKey = this.#recordKey(key);
+    await this.#run('delete', (client) => client.call('DEL', recordKey));
+  }
+
+  async acquireLease(key: string, ttlMs: number): Promise<RedisTokenLease | undefined> {
+    if (!(Number.isFinite(ttlMs) && ttlMs > 0)) {
+      throw new AuthError(`${packageName}: a lease needs a positive ttlMs, got ${String(ttlMs)}.`);
+    }
+    const leaseKey = `${this.#recordKey(key)}:lease`;
+    const owner = `${hostname()}/${process.pid}/${randomBytes(12).toString('base64url')}`;
+    const release = (afterHold = false) =>
+      this.#run(
+        'releaseLease',
+        (client) => client.call('EVAL', releaseLeaseScript, 1, leaseKey, owner),
+        undefined,
+        afterHold,
+      ).then(noop);
+    const reply = await this.#run(
+      'acquireLease',
+      (client) => client.call('SET', leaseKey, owner, 'NX', 'PX', Math.ceil(ttlMs)),
+      // Granted after we gave up waiting: nobody will renew under it, so hand it back rather than block the fleet.
+      (late) => {
+        if (late === 'OK') release(true).catch(noop);
+      },
+    );
+    if (reply !== 'OK') return undefined;
+    let released: Promise<void> | undefined;
+    return {
+      owner,
+      release: () => {
+        released ??= release();
+        return released;
+      },
+    };
+  }
+
+  /** Closes the client the store created from `url`. A client you passed stays open: close it yourself. */
+  async close(): Promise<void> {
+    const owned = this.#ownedClient;
+    this.#ownedClient = undefined;
+    if (owned) await (await owned).quit().catch(noop);
+  }
+
+  #recordKey(key: string): string {
+    return `${this.keyPrefix}${key}`;
+  }
+
+  async #run<T>(
+    operation: RedisStoreOperation,
+    command: (client: RedisClientLike) => Promise<T>,
+    onLateResult?: (value: T) => void,
+    ignoreHold = false,
+  ): Promise<T> {
+    if (!ignoreHold && performance.now() < this.#holdUntil) {
+      throw new RedisStoreError(
+        `${packageName}: ${operation} skipped: Redis did not answer within ${this.#operationTimeoutMs} ms a moment ago.`,
+        { operation, timedOut: true },
+      );
+    }
+    const timedOut = new RedisStoreError(
+      `${packageName}: ${operation} timed out: Redis did not answer within ${this.#operationTimeoutMs} ms.`,
+      { operation, timedOut: true },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(timedOut), this.#operationTimeoutMs);
+    });
+    let pending: Promise<T> | undefined;
+    try {
+      const client = await Promise.race([this.#resolveClient(), timeout]);
+      await Promise.race([this.#whenReady(client, operation), timeout]);
+      pending = command(client);
+      return await Promise.race([pending, timeout]);
+    } catch (error) {
+      if (error === timedOut) {
+        this.#holdUntil = performance.now() + this.#operationTimeoutMs;
+        pending?.then(onLateResult ?? noop, noop);
+        throw error;
+      }
+      if (RedisStoreError.isInstance(error)) throw error;
+      throw new RedisStoreError(`${packageName}: ${operation} failed: ${describeRedisFailure(error)}.`, { operation });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Resolves once the client is connected; fails at once while ioredis is reconnecting or closed. */
+  async #whenReady(client: RedisClientLike, operation: RedisStoreOperation): Promise<void> {
+    const status = client.status;
+    if (status === 'ready') return;
+    const notConnected = (detail: string) =>
+      new RedisStoreError(`${packageName}: ${operation} failed at once: Redis is not connected (${detail}).`, {
+        operation,
+      });
+    if (!connectingStatuses.has(status)) throw notConnected(status);
+    // One set of listeners however many operations wait (ioredis warns past 10 listeners per event).
+    this.#readyWaiter ??= new Promise<boolean>((resolve) => {
+      const settle = (ready: boolean) => {
+        client.off('ready', onReady);
+        client.off('close', onClose);
+        client.off('end', onClose);
+        this.#readyWaiter = undefined;
+        resolve(ready);
+      };
+      const onReady = () => settle(true);
+      const onClose = () => settle(false);
+      client.once('ready', onReady);
+      client.once('close', onClose);
+      client.once('end', onClose);
+      if (status === 'wait') client.connect().catch(noop);
+    });
+    if (!(await this.#readyWaiter)) throw notConnected('the connection attempt failed');
+  }
+
+  #resolveClient(): RedisClientLike | Promise<RedisClientLike> {
+    if (this.#client) return this.#client;
+    this.#ownedClient ??= import('ioredis').then(({ Redis }) => {
+      const client = new Redis(this.#url as string, { ...failFastRedisOptions, lazyConnect: true });
+      // Outages are reported by TokenManager through the rejected operations; ioredis would print each error.
+      client.on('error', noop);
+      return client;
+    });
+    return this.#ownedClient;
+  }
+}
+
+function positive(value: number, option: string, zeroAllowed = false): number {
+  if (Number.isFinite(value) && (value > 0 || (zeroAllowed && value === 0))) return value;
+  throw new ConfigError(
+    `${packageName}: the ${option} option must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of ms.`,
+    {
+      option,
+    },
+  );
+}
