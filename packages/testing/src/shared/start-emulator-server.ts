@@ -82,8 +82,9 @@ export async function startEmulatorServer(config: EmulatorServerConfig): Promise
       if (grant) counters.tokenRequestsByGrant[grant] = (counters.tokenRequestsByGrant[grant] ?? 0) + 1;
     }
     // The common case (no latency, no fault) stays synchronous.
-    if (latencyMs > 0 || fault) void respondLater(exchange, fault);
-    else dispatch(exchange);
+    if (latencyMs > 0 || fault) {
+      respondLater(exchange, fault).catch((error: unknown) => exchange.sendJson(500, { error: String(error) }));
+    } else dispatch(exchange);
   };
 
   const onResponseClose = () => {
