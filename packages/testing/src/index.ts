@@ -1,8 +1,8 @@
+export type { GomusEmulatorToken } from './gomus/gomus-emulator-token.js';
 export { gomusTestTokens } from './gomus/gomus-test-tokens.js';
-export type { GomusTokenSpec } from './gomus/gomus-token-spec.js';
 export { type GomusEmulatorOptions, startGomusEmulator } from './gomus/start-gomus-emulator.js';
 export { musementTestCredentials } from './musement/musement-test-credentials.js';
-export type { MusementClient, MusementUser } from './musement/musement-types.js';
+export type { MusementEmulatorClient, MusementEmulatorUser } from './musement/musement-types.js';
 export {
   type MusementEmulatorHandle,
   type MusementEmulatorOptions,
@@ -10,7 +10,7 @@ export {
 } from './musement/start-musement-emulator.js';
 export { musimapTestCredentials } from './musimap/musimap-test-credentials.js';
 export {
-  type MusimapClient,
+  type MusimapEmulatorClient,
   type MusimapEmulatorOptions,
   startMusimapEmulator,
 } from './musimap/start-musimap-emulator.js';

@@ -10,15 +10,15 @@ function capture() {
   return {
     output,
     errors,
-    io: { write: (text: string) => void output.push(text), writeError: (text: string) => void errors.push(text) },
+    terminal: { write: (text: string) => void output.push(text), writeError: (text: string) => void errors.push(text) },
   };
 }
 
 describe('auth-emulator', () => {
   it('starts the three emulators, prints URLs and credentials, and stops when asked', async () => {
-    const { output, io } = capture();
+    const { output, terminal } = capture();
     const controller = new AbortController();
-    const exit = runEmulatorCli(['--json'], { ...io, signal: controller.signal });
+    const exit = runEmulatorCli(['--json'], { ...terminal, signal: controller.signal });
     await waitUntil(() => output.length > 0);
     const listing = JSON.parse(output[0] ?? '');
     expect(listing).toMatchObject({
@@ -36,8 +36,8 @@ describe('auth-emulator', () => {
   });
 
   it('stops by itself after --duration-seconds, printing a readable listing', async () => {
-    const { output, io } = capture();
-    expect(await runEmulatorCli(['--duration-seconds', '0.02'], io)).toBe(0);
+    const { output, terminal } = capture();
+    expect(await runEmulatorCli(['--duration-seconds', '0.02'], terminal)).toBe(0);
     const text = output.join('');
     expect(text).toContain(gomusTestTokens.reseller);
     expect(text).toContain(musementTestCredentials.clientSecret);
@@ -47,11 +47,11 @@ describe('auth-emulator', () => {
 
   it('prints help, and rejects unknown options with exit code 2', async () => {
     const help = capture();
-    expect(await runEmulatorCli(['--help'], help.io)).toBe(0);
+    expect(await runEmulatorCli(['--help'], help.terminal)).toBe(0);
     expect(help.output.join('')).toContain('--duration-seconds');
     const bad = capture();
-    expect(await runEmulatorCli(['--nope'], bad.io)).toBe(2);
-    expect(await runEmulatorCli(['--duration-seconds', 'soon'], bad.io)).toBe(2);
+    expect(await runEmulatorCli(['--nope'], bad.terminal)).toBe(2);
+    expect(await runEmulatorCli(['--duration-seconds', 'soon'], bad.terminal)).toBe(2);
     expect(bad.errors.join('')).toContain('Usage');
   });
 });

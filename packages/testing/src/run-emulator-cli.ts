@@ -6,7 +6,7 @@ import { startMusementEmulator } from './musement/start-musement-emulator.js';
 import { musimapTestCredentials } from './musimap/musimap-test-credentials.js';
 import { startMusimapEmulator } from './musimap/start-musimap-emulator.js';
 
-export interface EmulatorCliIo {
+export interface EmulatorCliTerminal {
   /** Where the listing goes. @default process.stdout */
   write(text: string): void;
   /** Where usage errors go. @default process.stderr */
@@ -29,22 +29,25 @@ Options:
   -h, --help              show this help
 `;
 
-const defaultIo: EmulatorCliIo = {
+const defaultTerminal: EmulatorCliTerminal = {
   write: (text) => void process.stdout.write(text),
   writeError: (text) => void process.stderr.write(text),
 };
 
 /** The `auth-emulator` command. Resolves with the exit code once the emulators are stopped. */
-export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo = defaultIo): Promise<number> {
+export async function runEmulatorCli(
+  commandArguments: readonly string[],
+  terminal: EmulatorCliTerminal = defaultTerminal,
+): Promise<number> {
   let values: ReturnType<typeof parse>;
   try {
-    values = parse(argv);
+    values = parse(commandArguments);
   } catch (error) {
-    io.writeError(`auth-emulator: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    terminal.writeError(`auth-emulator: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
     return 2;
   }
   if (values.help) {
-    io.write(usage);
+    terminal.write(usage);
     return 0;
   }
   const durationSeconds = values['duration-seconds'] === undefined ? undefined : Number(values['duration-seconds']);
@@ -55,7 +58,9 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo 
     (durationSeconds !== undefined && !(durationSeconds >= 0)) ||
     ports.some((port) => !Number.isInteger(port) || port < 0 || port > 65_535);
   if (invalid) {
-    io.writeError(`auth-emulator: --duration-seconds needs a number >= 0 and ports an integer 0-65535\n\n${usage}`);
+    terminal.writeError(
+      `auth-emulator: --duration-seconds needs a number >= 0 and ports an integer 0-65535\n\n${usage}`,
+    );
     return 2;
   }
 
@@ -69,30 +74,30 @@ export async function runEmulatorCli(argv: readonly string[], io: EmulatorCliIo 
     musement: { url: musement.url, apiUrl: `${musement.url}/api/v3/`, ...musementTestCredentials },
     musimap: { url: musimap.url, ...musimapTestCredentials },
   };
-  io.write(values.json ? `${JSON.stringify(listing)}\n` : describe(listing));
+  terminal.write(values.json ? `${JSON.stringify(listing)}\n` : describe(listing));
 
   await new Promise<void>((resolve) => {
     const timer = durationSeconds === undefined ? undefined : setTimeout(stop, durationSeconds * 1000);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    io.signal?.addEventListener('abort', stop, { once: true });
-    if (io.signal?.aborted) stop();
+    terminal.signal?.addEventListener('abort', stop, { once: true });
+    if (terminal.signal?.aborted) stop();
     function stop() {
       clearTimeout(timer);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      io.signal?.removeEventListener('abort', stop);
+      terminal.signal?.removeEventListener('abort', stop);
       resolve();
     }
   });
   await Promise.all([gomus.close(), musement.close(), musimap.close()]);
-  if (!values.json) io.write('auth-emulator: stopped\n');
+  if (!values.json) terminal.write('auth-emulator: stopped\n');
   return 0;
 }
 
-function parse(argv: readonly string[]) {
+function parse(commandArguments: readonly string[]) {
   return parseArgs({
-    args: [...argv],
+    args: [...commandArguments],
     strict: true,
     allowPositionals: false,
     options: {

@@ -1,4 +1,4 @@
-import type { GomusTokenSpec } from './gomus-token-spec.js';
+import type { GomusEmulatorToken } from './gomus-emulator-token.js';
 
 /**
  * The emulated instance's inventory, as the backend stores it, and the three ways go~mus shows it. Every view carries
@@ -122,36 +122,38 @@ const resellerTicketFields = [
 const inMuseums = (museumIds: readonly number[] | undefined, id: number) =>
   !museumIds || museumIds.length === 0 || museumIds.includes(id);
 
-/** What a request with `spec` (or no token) sees. Views are computed once per context, not per request. */
-export function createGomusViews(): (spec: GomusTokenSpec | undefined) => GomusView {
+/** What a request with `context` (or no token) sees. Views are computed once per context, not per request. */
+export function createGomusViews(): (context: GomusEmulatorToken | undefined) => GomusView {
   const cache = new Map<string, GomusView>();
-  return (spec) => {
-    const key = spec ? `${spec.access}|${spec.resellerId ?? 1}|${(spec.museums ?? []).join(',')}` : 'public';
+  return (context) => {
+    const key = context
+      ? `${context.access}|${context.resellerId ?? 1}|${(context.museums ?? []).join(',')}`
+      : 'public';
     let view = cache.get(key);
     if (!view) {
-      view = { key, ...computeView(spec) };
+      view = { key, ...computeView(context) };
       cache.set(key, view);
     }
     return view;
   };
 }
 
-function computeView(spec: GomusTokenSpec | undefined): Omit<GomusView, 'key'> {
-  const access = spec?.access ?? 'public';
+function computeView(context: GomusEmulatorToken | undefined): Omit<GomusView, 'key'> {
+  const access = context?.access ?? 'public';
   if (access === 'user' || access === 'cashpoint') {
     return {
-      museums: museums.filter((museum) => inMuseums(spec?.museums, museum.id)),
-      tickets: tickets.filter((ticket) => inMuseums(spec?.museums, ticket.museum_id)),
+      museums: museums.filter((museum) => inMuseums(context?.museums, museum.id)),
+      tickets: tickets.filter((ticket) => inMuseums(context?.museums, ticket.museum_id)),
     };
   }
   if (access === 'reseller') {
-    const resellerId = spec?.resellerId ?? 1;
+    const resellerId = context?.resellerId ?? 1;
     return {
       museums: museums
-        .filter((museum) => inMuseums(spec?.museums, museum.id))
+        .filter((museum) => inMuseums(context?.museums, museum.id))
         .map((museum) => pick(museum, resellerMuseumFields)),
       tickets: tickets
-        .filter((ticket) => ticket.reseller_ids.includes(resellerId) && inMuseums(spec?.museums, ticket.museum_id))
+        .filter((ticket) => ticket.reseller_ids.includes(resellerId) && inMuseums(context?.museums, ticket.museum_id))
         .map((ticket) =>
           pick({ ...ticket, reseller_price_cents: Math.round(ticket.price_cents * 0.9) }, resellerTicketFields),
         ),

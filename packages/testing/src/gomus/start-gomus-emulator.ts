@@ -10,14 +10,14 @@ import { startEmulatorServer } from '../shared/start-emulator-server.js';
 import type { EmulatorHandle, EmulatorOptions, RateLimit } from '../shared/types.js';
 import { createGomusCustomerStore, type GomusCustomer } from './create-gomus-customer-store.js';
 import { createGomusViews, type GomusView } from './gomus-catalogue.js';
-import { defaultGomusTokens, type GomusTokenSpec } from './gomus-token-spec.js';
+import { defaultGomusTokens, type GomusEmulatorToken } from './gomus-emulator-token.js';
 
 export interface GomusEmulatorOptions extends EmulatorOptions {
   /**
    * The static tokens the instance knows, by token value. No token means public access.
    * @default `gomusTestTokens.user` (user, every museum) and `gomusTestTokens.reseller` (reseller 1, museums 1 and 2)
    */
-  tokens?: Record<string, GomusTokenSpec>;
+  tokens?: Record<string, GomusEmulatorToken>;
   /** Fixed-window rate limit of each reseller token; `false` turns it off. @default { requests: 10, windowMs: 1000 } */
   resellerRateLimit?: RateLimit | false;
   /**
@@ -39,8 +39,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  */
 export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Promise<EmulatorHandle> {
   const clock = createEmulatorClock();
-  const tokens = createTokenRegistry<GomusTokenSpec>({ lifetimeMs: (options.tokenLifetimeSeconds ?? Infinity) * 1000 });
-  for (const [token, spec] of Object.entries(options.tokens ?? defaultGomusTokens)) tokens.issue(spec, token);
+  const tokens = createTokenRegistry<GomusEmulatorToken>({
+    lifetimeMs: (options.tokenLifetimeSeconds ?? Infinity) * 1000,
+  });
+  for (const [token, context] of Object.entries(options.tokens ?? defaultGomusTokens)) tokens.issue(context, token);
   const views = createGomusViews();
   const customers = createGomusCustomerStore();
   const rateLimit = options.resellerRateLimit === undefined ? defaultResellerRateLimit : options.resellerRateLimit;
@@ -59,10 +61,14 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
     exchange.sendJsonText(200, json);
   };
 
-  const showList = (exchange: EmulatorExchange, spec: GomusTokenSpec | undefined, name: 'tickets' | 'museums') => {
-    const view = views(spec);
+  const showList = (
+    exchange: EmulatorExchange,
+    context: GomusEmulatorToken | undefined,
+    name: 'tickets' | 'museums',
+  ) => {
+    const view = views(context);
     const id = exchange.path.slice(apiPrefix.length + name.length + 1);
-    if (id === '') return paginate(exchange, view, name, spec !== undefined);
+    if (id === '') return paginate(exchange, view, name, context !== undefined);
     const item = view[name].find((candidate) => String(candidate.id) === id);
     if (!item) return exchange.sendJson(404, { error: 'not found' });
     exchange.sendJson(200, { [name.slice(0, -1)]: item });
@@ -71,9 +77,9 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
   const sendCustomer = (exchange: EmulatorExchange, status: number, customer: GomusCustomer) =>
     exchange.sendJson(status, { customer });
 
-  const handleCustomers = (exchange: EmulatorExchange, spec: GomusTokenSpec | undefined) => {
-    if (!spec) return exchange.sendJson(401, unauthorizedBody);
-    if (spec.access === 'customer') return exchange.sendJson(403, { error: 'access denied' });
+  const handleCustomers = (exchange: EmulatorExchange, context: GomusEmulatorToken | undefined) => {
+    if (!context) return exchange.sendJson(401, unauthorizedBody);
+    if (context.access === 'customer') return exchange.sendJson(403, { error: 'access denied' });
     if (exchange.invalidJsonBody) return exchange.sendJson(400, { error: 'request body is not valid JSON' });
     const body = exchange.bodyFields();
     // The seed sends the fields flat; other docs wrap them in {"customer": {...}}. Both are accepted.
@@ -106,18 +112,18 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
     exchange.sendJson(405, { error: 'method not allowed' });
   };
 
-  const route = (exchange: EmulatorExchange, spec: GomusTokenSpec | undefined) => {
+  const route = (exchange: EmulatorExchange, context: GomusEmulatorToken | undefined) => {
     const { method, path } = exchange;
     const resource = path.slice(apiPrefix.length).split('/', 1)[0];
     if (!path.startsWith(apiPrefix)) return exchange.sendJson(404, { error: 'not found' });
-    if (resource === 'customers') return handleCustomers(exchange, spec);
+    if (resource === 'customers') return handleCustomers(exchange, context);
     if (method !== 'GET') return exchange.sendJson(404, { error: 'not found' });
     if (path === `${apiPrefix}whoami`) {
-      if (!spec) return exchange.sendJson(200, { access: 'public' });
-      const museums = spec.museums ?? (spec.access === 'customer' ? undefined : []);
-      return exchange.sendJson(200, museums ? { access: spec.access, museums } : { access: spec.access });
+      if (!context) return exchange.sendJson(200, { access: 'public' });
+      const museums = context.museums ?? (context.access === 'customer' ? undefined : []);
+      return exchange.sendJson(200, museums ? { access: context.access, museums } : { access: context.access });
     }
-    if (resource === 'tickets' || resource === 'museums') return showList(exchange, spec, resource);
+    if (resource === 'tickets' || resource === 'museums') return showList(exchange, context, resource);
     exchange.sendJson(404, { error: 'not found' });
   };
 
@@ -134,8 +140,8 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
       const check = tokens.check(token);
       // Missing, expired and unknown tokens all get the same documented 401.
       if (!check.record || check.status !== 'valid') return exchange.sendJson(401, unauthorizedBody);
-      const spec = check.record.data;
-      if (spec.access === 'reseller' && limiter) {
+      const context = check.record.data;
+      if (context.access === 'reseller' && limiter) {
         const decision = limiter.take(token, monotonicNow());
         if (!decision.allowed) {
           return exchange.sendJson(
@@ -145,7 +151,7 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
           );
         }
       }
-      route(exchange, spec);
+      route(exchange, context);
     },
   });
 }

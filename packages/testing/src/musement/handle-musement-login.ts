@@ -1,11 +1,11 @@
 import type { TokenRegistry } from '../shared/create-token-registry.js';
 import type { EmulatorExchange } from '../shared/emulator-exchange.js';
 import { musementToken } from './musement-token.js';
-import type { MusementClient, MusementGrant, MusementUser } from './musement-types.js';
+import type { MusementEmulatorClient, MusementEmulatorUser, MusementGrant } from './musement-types.js';
 
 export interface MusementLoginState {
-  clients: readonly MusementClient[];
-  users: readonly MusementUser[];
+  clients: readonly MusementEmulatorClient[];
+  users: readonly MusementEmulatorUser[];
   accessTokens: TokenRegistry<MusementGrant>;
   refreshTokens: TokenRegistry<MusementGrant>;
   lifetimeSeconds: number;

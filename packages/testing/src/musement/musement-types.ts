@@ -1,11 +1,11 @@
 /** An API client the Musement emulator knows. */
-export interface MusementClient {
+export interface MusementEmulatorClient {
   clientId: string;
   clientSecret: string;
 }
 
 /** A customer for the `password` grant. */
-export interface MusementUser {
+export interface MusementEmulatorUser {
   /** Musement usernames are e-mail addresses. */
   username: string;
   password: string;
@@ -20,5 +20,5 @@ export interface MusementGrant {
   clientId: string;
   grant: 'client_credentials' | 'password' | 'refresh_token';
   /** Absent for client_credentials. */
-  user?: MusementUser;
+  user?: MusementEmulatorUser;
 }

@@ -10,7 +10,7 @@ import type { EmulatorHandle, EmulatorOptions } from '../shared/types.js';
 import { handleMusementLogin, loginParameters } from './handle-musement-login.js';
 import { musementCities } from './musement-catalogue.js';
 import { musementTestCredentials } from './musement-test-credentials.js';
-import type { MusementClient, MusementGrant, MusementUser } from './musement-types.js';
+import type { MusementEmulatorClient, MusementEmulatorUser, MusementGrant } from './musement-types.js';
 
 export interface MusementEmulatorOptions extends EmulatorOptions {
   /** Lifetime of access tokens in seconds, reported as `expires_in`. @default 3600 */
@@ -18,9 +18,9 @@ export interface MusementEmulatorOptions extends EmulatorOptions {
   /** Lifetime of refresh tokens in seconds. @default 1_209_600 (14 days) */
   refreshTokenLifetimeSeconds?: number;
   /** API clients. @default the client of `musementTestCredentials` */
-  clients?: MusementClient[];
+  clients?: MusementEmulatorClient[];
   /** Customers for the password grant. @default the user of `musementTestCredentials` */
-  users?: MusementUser[];
+  users?: MusementEmulatorUser[];
   /** Accepted `X-Musement-Application` values. @default any non-empty value */
   applications?: string[];
   /** Accepted `X-Musement-Market` values (case-insensitive); an absent header is always accepted. @default us, it, gb, de, fr, es, nl, pt */
@@ -91,7 +91,7 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
     return undefined;
   };
 
-  const profile = (user: MusementUser, index: number) => ({
+  const profile = (user: MusementEmulatorUser, index: number) => ({
     id: 5000 + index,
     email: user.username,
     firstname: user.firstname ?? 'Test',

@@ -14,7 +14,7 @@ import { musimapTags, musimapTracks } from './musimap-catalogue.js';
 import { musimapTestCredentials } from './musimap-test-credentials.js';
 
 /** An API client the Musimap emulator knows. */
-export interface MusimapClient {
+export interface MusimapEmulatorClient {
   clientId: string;
   clientSecret: string;
   /** Reported as `organization_id`. @default `musimapTestCredentials.organizationId` */
@@ -25,7 +25,7 @@ export interface MusimapEmulatorOptions extends EmulatorOptions {
   /** Lifetime of access tokens in seconds (`expires_at - issued_at`). @default 7200 */
   tokenLifetimeSeconds?: number;
   /** API clients. @default the client of `musimapTestCredentials` */
-  clients?: MusimapClient[];
+  clients?: MusimapEmulatorClient[];
   /** Fixed-window rate limit per client id, on token and API requests alike; `false` turns it off. @default false */
   rateLimit?: RateLimit | false;
 }
@@ -41,7 +41,7 @@ export async function startMusimapEmulator(options: MusimapEmulatorOptions = {})
   const lifetimeMs = (options.tokenLifetimeSeconds ?? 7200) * 1000;
   const clients = options.clients ?? [musimapTestCredentials];
   const clock = createEmulatorClock();
-  const tokens = createTokenRegistry<MusimapClient>({ lifetimeMs });
+  const tokens = createTokenRegistry<MusimapEmulatorClient>({ lifetimeMs });
   const limiter = options.rateLimit ? createFixedWindowRateLimiter(options.rateLimit) : undefined;
   const pages = createTextCache();
 
