@@ -13,9 +13,16 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
+interface Waiter {
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  signal: AbortSignal | undefined;
+}
+
 /**
- * Spaces requests evenly (a virtual-scheduling token bucket): each caller gets the next free slot, so no timer
- * polls and no caller starves.
+ * A token bucket refilled on the real clock when requests actually leave: after an event-loop stall at most `burst`
+ * requests go out together, never the backlog of every slot that fell due during the stall. Waiters are served in
+ * arrival order by one timer.
  */
 export function createRateLimiter(options: RateLimitOptions, packageName = '@auth/core'): RateLimiter {
   const { requestsPerSecond, burst = 1 } = options;
@@ -28,25 +35,40 @@ export function createRateLimiter(options: RateLimitOptions, packageName = '@aut
     throw new ConfigError(`${packageName}: rateLimit.burst must be a positive integer.`, { option: 'rateLimit.burst' });
   }
   const intervalMs = 1000 / requestsPerSecond;
-  const toleranceMs = (burst - 1) * intervalMs;
-  let theoreticalArrival = 0; // when the next request would be due at exactly the sustained rate
+  const queue: Waiter[] = [];
+  let tokens = burst;
+  let refilledAt = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const refill = () => {
+    const now = performance.now();
+    tokens = Math.min(burst, tokens + (now - refilledAt) / intervalMs);
+    refilledAt = now;
+  };
+
+  const drain = () => {
+    timer = undefined;
+    refill();
+    while (queue.length > 0 && tokens >= 1) {
+      const waiter = queue.shift()!;
+      if (waiter.signal?.aborted) continue;
+      tokens -= 1;
+      waiter.resolve();
+    }
+    if (queue.length > 0) timer = setTimeout(drain, (1 - tokens) * intervalMs);
+  };
+
   return {
     acquire(signal) {
-      const now = performance.now();
-      const due = Math.max(theoreticalArrival, now);
-      theoreticalArrival = due + intervalMs;
-      const waitMs = due - toleranceMs - now;
-      if (waitMs <= 0) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(resolve, waitMs);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            clearTimeout(timer);
-            reject(signal.reason);
-          },
-          { once: true },
-        );
+      // Granted from a timer, never synchronously: a grant then coincides with the moment the caller really sends,
+      // even when the event loop was stalled in between.
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ resolve, reject, signal });
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        if (timer === undefined) {
+          refill();
+          timer = setTimeout(drain, Math.max(0, (1 - tokens) * intervalMs));
+        }
       });
     },
   };
