@@ -87,7 +87,12 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
       const response = await exchange(request, init);
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const level = response.status >= 500 ? 'warn' : 'info';
-      logger[level]({ ...record, status: response.status, durationMs }, 'http request');
+      const retryAfter =
+        response.status === 429 || response.status === 503 ? response.headers.get('retry-after') : null;
+      logger[level](
+        { ...record, status: response.status, durationMs, ...(retryAfter === null ? {} : { retryAfter }) },
+        'http request',
+      );
       return response;
     } catch (error) {
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
