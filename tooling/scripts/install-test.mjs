@@ -15,8 +15,14 @@ const work = mkdtempSync(join(tmpdir(), 'auth-install-test-'));
 const tarballs = join(work, 'tarballs');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
-const { startGomusEmulator, startMusementEmulator, startMusimapEmulator, gomusTestTokens, musementTestCredentials, musimapTestCredentials } =
-  await import(pathToFileURL(join(root, 'packages/testing/dist/index.js')).href);
+const {
+  startGomusEmulator,
+  startMusementEmulator,
+  startMusimapEmulator,
+  gomusTestTokens,
+  musementTestCredentials,
+  musimapTestCredentials,
+} = await import(pathToFileURL(join(root, 'packages/testing/dist/index.js')).href);
 
 const emulators = {
   gomus: await startGomusEmulator(),
@@ -65,7 +71,11 @@ try {
   for (const name of published) {
     run('pnpm', ['pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', name) });
   }
-  const tarballOf = (name) => join(tarballs, readdirSync(tarballs).find((file) => file.startsWith(`auth-${name}-`)));
+  const tarballOf = (name) =>
+    join(
+      tarballs,
+      readdirSync(tarballs).find((file) => file.startsWith(`auth-${name}-`)),
+    );
   for (const name of published) {
     results.push({ check: `pack @auth/${name}`, detail: `${statSync(tarballOf(name)).size} B tarball` });
   }
@@ -85,15 +95,24 @@ try {
     }
     const core = JSON.parse(readFileSync(join(project, 'node_modules/@auth/core/package.json'), 'utf8'));
     if (core.description !== ourCoreDescription) throw new Error(`${provider}: @auth/core is not ours`);
-    results.push({ check: `${provider}: install alone`, detail: `node_modules/@auth = {${installed.join(', ')}}, @auth/core is ours` });
+    results.push({
+      check: `${provider}: install alone`,
+      detail: `node_modules/@auth = {${installed.join(', ')}}, @auth/core is ours`,
+    });
 
     const env = { ...process.env, URL: emulators[provider].url };
-    writeFileSync(join(project, 'esm.mjs'), `${consumer.code.replace('IMPORT', `(await import('@auth/${provider}'))`)}\nconsole.log('ok');\n`);
+    writeFileSync(
+      join(project, 'esm.mjs'),
+      `${consumer.code.replace('IMPORT', `(await import('@auth/${provider}'))`)}\nconsole.log('ok');\n`,
+    );
     writeFileSync(
       join(project, 'cjs.cjs'),
       `const provider = require('@auth/${provider}');\n(async () => {\n${consumer.code.replace('IMPORT', 'provider')}\nconsole.log('ok');\n})().catch((error) => { console.error(error); process.exit(1); });\n`,
     );
-    for (const [style, file] of [['ESM import', 'esm.mjs'], ['CommonJS require', 'cjs.cjs']]) {
+    for (const [style, file] of [
+      ['ESM import', 'esm.mjs'],
+      ['CommonJS require', 'cjs.cjs'],
+    ]) {
       const output = run(process.execPath, [file], { cwd: project, env }).trim();
       if (output !== 'ok') throw new Error(`${provider} ${style}: ${output}`);
       results.push({ check: `${provider}: ${style}`, detail: 'logged in and called the emulator' });
@@ -112,7 +131,10 @@ try {
         moduleResolution: resolution,
       };
       writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
-      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `consumer-${provider}`, private: true, type: 'module' }));
+      writeFileSync(
+        join(project, 'package.json'),
+        JSON.stringify({ name: `consumer-${provider}`, private: true, type: 'module' }),
+      );
       run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
       results.push({ check: `${provider}: types (${resolution})`, detail: 'tsc --noEmit passed' });
     }
