@@ -35,6 +35,8 @@ export interface TokenManagerOptions {
   random?: () => number;
   /** Package name for log records and messages. @default '@auth/core' */
   packageName?: string;
+  /** Fields added to every log record, e.g. `{ provider: 'musimap', environment: 'staging' }`. */
+  logFields?: Record<string, unknown>;
   /**
    * With a leasing store (e.g. `RedisTokenStore`): how long a renewal lease lasts, in ms. A holder that dies loses it
    * after this; the others wait at most twice this before renewing on their own. @default 15_000
@@ -86,6 +88,7 @@ export class TokenManager implements AccessTokenProvider {
   #storeFailing = false;
   readonly #leaseTtlMs: number;
   readonly #leasePollMs: number;
+  readonly #fields: Record<string, unknown>;
 
   constructor(options: TokenManagerOptions) {
     this.key = options.key;
@@ -98,6 +101,7 @@ export class TokenManager implements AccessTokenProvider {
     this.#packageName = options.packageName ?? '@auth/core';
     this.#leaseTtlMs = options.leaseTtlMs ?? 15_000;
     this.#leasePollMs = options.leasePollMs ?? 100;
+    this.#fields = { package: this.#packageName, ...options.logFields };
   }
 
   /**
@@ -157,7 +161,7 @@ export class TokenManager implements AccessTokenProvider {
         const waitMs = Math.max(minBackgroundRetryMs, Math.min(2 ** this.#backgroundFailures * 1000, remaining / 4));
         this.#backgroundRetryAt = now + waitMs;
         this.#logger.warn(
-          { package: this.#packageName, event: 'token.refresh_failed', error: describeError(error), retryInMs: waitMs },
+          { ...this.#fields, event: 'token.refresh_failed', error: describeError(error), retryInMs: waitMs },
           'background token renewal failed; the current token keeps serving until it expires',
         );
       },
@@ -204,7 +208,7 @@ export class TokenManager implements AccessTokenProvider {
     const stored = await this.#readStore();
     if (stored === undefined || !this.#adoptable(stored, reason, rejected, this.#entry?.token)) return { stored };
     this.#setEntry(stored);
-    this.#logger.debug({ package: this.#packageName, event: 'token.loaded', reason }, 'using the stored token');
+    this.#logger.debug({ ...this.#fields, event: 'token.loaded', reason }, 'using the stored token');
     return { token: stored, stored };
   }
 
@@ -219,7 +223,7 @@ export class TokenManager implements AccessTokenProvider {
       } catch (error) {
         if (!CredentialsError.isInstance(error)) throw error;
         this.#logger.debug(
-          { package: this.#packageName, event: 'token.refresh_rejected', reason: error.reason },
+          { ...this.#fields, event: 'token.refresh_rejected', reason: error.reason },
           'refresh token rejected; obtaining a new token with the configured grant',
         );
         how = 'obtain';
@@ -235,7 +239,7 @@ export class TokenManager implements AccessTokenProvider {
     this.#setEntry(token);
     this.#logger.debug(
       {
-        package: this.#packageName,
+        ...this.#fields,
         event: 'token.renewed',
         reason,
         grant: how,
@@ -302,7 +306,7 @@ export class TokenManager implements AccessTokenProvider {
     if (this.#storeFailing) return;
     this.#storeFailing = true;
     this.#logger.warn(
-      { package: this.#packageName, event: 'store.unavailable', operation, error: describeError(error) },
+      { ...this.#fields, event: 'store.unavailable', operation, error: describeError(error) },
       'token store unavailable; using a per-process token until it is back',
     );
   }
@@ -310,7 +314,7 @@ export class TokenManager implements AccessTokenProvider {
   #storeRecovered(): void {
     if (!this.#storeFailing) return;
     this.#storeFailing = false;
-    this.#logger.info({ package: this.#packageName, event: 'store.recovered' }, 'token store is back');
+    this.#logger.info({ ...this.#fields, event: 'store.recovered' }, 'token store is back');
   }
 }
 
