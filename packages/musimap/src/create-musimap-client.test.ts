@@ -91,12 +91,15 @@ describe('createMusimapClient: tokens', () => {
       status: 201,
       body: { status: 201, data: { token: 'token-without-times', surprise: true } },
     });
-    const client = clientFor(emulator, { logger });
+    const client = clientFor(emulator, { logger, environment: 'dev' });
 
     const token = await client.getToken();
     expect(token.accessToken).toBe('token-without-times');
     expect(token.expiresAt).toBeUndefined();
-    expect(logger.records.some(({ record }) => record.event === 'token.no_expiry')).toBe(true);
+    expect(logger.records.find(({ record }) => record.event === 'token.no_expiry')?.record).toMatchObject({
+      provider: 'musimap',
+      environment: 'dev',
+    });
     // The emulator does not know that token: 401, a new token from the real endpoint, one replay.
     await client.getData('lexicology/tags');
 

@@ -19,7 +19,6 @@ import type { KyInstance, Options } from 'ky';
 import { packageName } from './package-name.js';
 import { parseMusimapToken } from './parse-musimap-token.js';
 import { type MusimapResponse, unwrap } from './unwrap.js';
-import { withLogFields } from './with-log-fields.js';
 
 /** The production Web API v2. */
 export const defaultMusimapBaseUrl = 'https://api-v2.musimap.io';
@@ -110,7 +109,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     dangerouslyAllowBrowser: _dangerouslyAllowBrowser,
     ...http
   } = options;
-  const logger = http.logger && withLogFields(http.logger, logFields);
+  const { logger } = http;
 
   const tokenClient = createTokenClient({ ...http, prefix: baseUrl, packageName, logFields });
   const tokenUrl = redactUrl(`${baseUrl}/${tokenPath}`);
@@ -125,6 +124,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     clock,
     ...(store ? { store } : {}),
     ...(logger ? { logger } : {}),
+    logFields,
     ...(refreshPolicy ? { refreshPolicy } : {}),
     source: {
       async obtain() {
@@ -135,7 +135,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
         const token = parseMusimapToken(await response.json(), { receivedAt, status: response.status, url: tokenUrl });
         if (token.expiresAt === undefined) {
           logger?.warn(
-            { package: packageName, event: 'token.no_expiry' },
+            { ...logFields, package: packageName, event: 'token.no_expiry' },
             'the token response carries no expiry; the token will be renewed when the API rejects it',
           );
         }
