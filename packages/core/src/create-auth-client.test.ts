@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
+import { createRateLimiter } from './create-rate-limiter.js';
 import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
 import { ConfigError } from './errors/config-error.js';
@@ -137,13 +138,38 @@ describe('retry', () => {
     expect(server.apiRequests).toHaveLength(2);
   });
 
-  it('surfaces a 429 on a POST as RateLimitError with the wait', async () => {
+  it('retries a POST after a 429 (not processed) no sooner than Retry-After', async () => {
     const server = await oauthServer();
     const { api } = createOAuthClient(server);
+    await api.get('data');
+    server.apiFaults.push({ status: 429, headers: { 'retry-after': '1' } });
+    expect((await api.post('orders', { json: { item: 1 } })).status).toBe(201);
+    const posts = server.apiRequests.filter((request) => request.method === 'POST');
+    expect(posts.map((request) => request.body)).toEqual(['{"item":1}', '{"item":1}']);
+    expect(posts[1]!.receivedAt - posts[0]!.receivedAt).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('surfaces a 429 as RateLimitError with the wait once retries are exhausted', async () => {
+    const server = await oauthServer();
+    const { api } = createOAuthClient(server, { retry: 0 });
     server.apiFaults.push({ status: 429, headers: { 'retry-after': '5' } });
     const error = await api.post('orders', { json: {} }).catch((caught: unknown) => caught);
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect((error as RateLimitError).retryAfterMs).toBe(5000);
+  });
+
+  it('shares one rate limiter between clients when given an instance', async () => {
+    const server = await testServer((_request, response) => sendJson(response, 200, {}));
+    const limiter = createRateLimiter({ requestsPerSecond: 20 });
+    const first = createAuthClient({ prefix: server.url, rateLimit: limiter });
+    const second = createAuthClient({ prefix: server.url, rateLimit: limiter });
+    await Promise.all([
+      ...Array.from({ length: 3 }, () => first.get('a')),
+      ...Array.from({ length: 3 }, () => second.get('b')),
+    ]);
+    const times = server.requests.map((request) => request.receivedAt);
+    // Six requests through one 20/s budget: the last leaves at least 5 × 50 ms after the first.
+    expect(times[5]! - times[0]!).toBeGreaterThanOrEqual(240);
   });
 
   it('times out a hanging attempt, retries it, and ends with NetworkError at the deadline', async () => {

@@ -1,7 +1,7 @@
 import ky, { type Hooks, type KyInstance } from 'ky';
 import { assertSafeBaseUrl } from './assert-safe-base-url.js';
 import { type CallState, createAuthFetch, isRetryableAuthFetchError } from './create-auth-fetch.js';
-import { createRateLimiter, type RateLimitOptions } from './create-rate-limiter.js';
+import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './create-rate-limiter.js';
 import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
 import { ConfigError } from './errors/config-error.js';
@@ -9,7 +9,7 @@ import { RateLimitError } from './errors/rate-limit-error.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { defaultVisibleQueryParameters, redactUrl } from './redact-url.js';
-import { type RetryOptions, resolveRetryOptions, toKyRetry } from './retry-options.js';
+import { backoffDelay, type RetryOptions, resolveRetryOptions, toKyRetry } from './retry-options.js';
 import { toAuthError } from './to-auth-error.js';
 import type { AccessTokenProvider } from './token-manager.js';
 
@@ -23,8 +23,11 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** Deadline for a whole call including retries and waits, in ms; `false` for none. @default 120_000 */
   totalTimeoutMs?: number | false;
-  /** Client-side rate limit, to stay under the provider's instead of bouncing off it. @default none */
-  rateLimit?: RateLimitOptions;
+  /**
+   * Client-side rate limit, to stay under the provider's instead of bouncing off it. Pass a `createRateLimiter(...)`
+   * instance to share one budget between clients (e.g. an API client and its token client). @default none
+   */
+  rateLimit?: RateLimitOptions | RateLimiter;
   /** Allow `http://` base URLs to non-loopback hosts. @default false */
   allowInsecureHttp?: boolean;
   /** Query parameters whose values may appear in logs and errors (added to page, per_page, limit, offset, ...). */
@@ -79,12 +82,13 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
     options.totalTimeoutMs === false
       ? false
       : positiveNumber(options.totalTimeoutMs ?? defaultTotalTimeoutMs, 'totalTimeoutMs', packageName);
+  const kyRetry = toKyRetry(retry);
   const visibleQueryParameters = [...defaultVisibleQueryParameters, ...(options.visibleQueryParameters ?? [])];
   const authFetch = createAuthFetch({
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.scheme ? { scheme: options.scheme } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.rateLimit ? { rateLimiter: createRateLimiter(options.rateLimit, packageName) } : {}),
+    ...(options.rateLimit ? { rateLimiter: toRateLimiter(options.rateLimit, packageName) } : {}),
     ...(options.logFields ? { logFields: options.logFields } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.keepErrorBody === false ? { bufferBody: true } : {}),
@@ -98,7 +102,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
     timeout: timeoutMs,
     totalTimeout: totalTimeoutMs,
     retry: {
-      ...toKyRetry(retry),
+      ...kyRetry,
       // Our own errors (a rejected login, a rate limit past its cap) are final for this call.
       shouldRetry: ({ error }) =>
         isRetryableAuthFetchError(error) ? true : AuthError.isInstance(error) ? false : undefined,
@@ -128,11 +132,16 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       beforeRequest: options.hooks?.beforeRequest ?? [],
       beforeRetry: options.hooks?.beforeRetry ?? [],
       afterResponse: [
-        ({ request, response }) => {
-          // A wait past the cap is not worth holding the caller: fail now and say how long.
+        ({ request, response, retryCount }) => {
           if (response.status !== 429 && response.status !== 503) return;
           const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-          if (retryAfterMs === undefined || retryAfterMs <= retry.maxRetryAfterMs) return;
+          if (retryAfterMs === undefined || retryAfterMs <= retry.maxRetryAfterMs) {
+            // A 429 means the request was not processed, so even a POST may be sent again.
+            const idempotent = kyRetry.methods?.includes(request.method.toLowerCase()) ?? false;
+            if (response.status !== 429 || idempotent || retryCount >= retry.limit) return;
+            return ky.retry({ delay: retryAfterMs ?? backoffDelay(retry, retryCount + 1), code: 'RATE_LIMITED' });
+          }
+          // A wait past the cap is not worth holding the caller: fail now and say how long.
           const url = redactUrl(request.url, visibleQueryParameters);
           throw new RateLimitError(
             `${packageName}: ${request.method} ${url} was rate limited for ${Math.ceil(retryAfterMs / 1000)} s, longer than retry.maxRetryAfterMs (${retry.maxRetryAfterMs} ms).`,
@@ -155,6 +164,10 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       ],
     },
   });
+}
+
+function toRateLimiter(rateLimit: RateLimitOptions | RateLimiter, packageName: string): RateLimiter {
+  return 'acquire' in rateLimit ? rateLimit : createRateLimiter(rateLimit, packageName);
 }
 
 function positiveNumber(value: unknown, option: string, packageName: string): number {

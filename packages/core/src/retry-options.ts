@@ -89,3 +89,8 @@ export function toKyRetry(options: Required<RetryOptions>): KyRetryOptions {
     retryOnTimeout: true,
   };
 }
+
+/** Full-jitter backoff before retry number `attempt` (1-based): random in [0, min(max, initial × factor^(attempt−1))]. */
+export function backoffDelay(options: Required<RetryOptions>, attempt: number): number {
+  return Math.random() * Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** (attempt - 1));
+}
