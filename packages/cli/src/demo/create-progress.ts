@@ -1,0 +1,52 @@
+import type { CliOutput } from '../cli-io.js';
+import { formatDuration } from '../format-duration.js';
+
+/** Shows which demo step runs: a spinner on a terminal, one plain line per finished step otherwise. */
+export interface Progress {
+  start(label: string): void;
+  finish(label: string, passed: boolean, durationMs: number): void;
+  /** Clears the spinner and stops its timer. Idempotent. */
+  stop(): void;
+}
+
+const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const frameMs = 80;
+const clearLine = '\r\u001b[2K';
+
+export function createProgress(stderr: CliOutput): Progress {
+  if (!stderr.isTTY) {
+    return {
+      start() {},
+      finish(label, passed, durationMs) {
+        stderr.write(`auth-check demo: ${label}: ${passed ? 'passed' : 'FAILED'} (${formatDuration(durationMs)})\n`);
+      },
+      stop() {},
+    };
+  }
+  let current: string | undefined;
+  let frame = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const draw = () => {
+    if (current === undefined) return;
+    stderr.write(`${clearLine}${frames[frame++ % frames.length]} ${current}`);
+  };
+  return {
+    start(label) {
+      current = label;
+      draw();
+      timer ??= setInterval(draw, frameMs);
+      // The spinner must never keep the process alive on its own.
+      timer.unref();
+    },
+    finish() {
+      current = undefined;
+      stderr.write(clearLine);
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+      if (current !== undefined) stderr.write(clearLine);
+      current = undefined;
+    },
+  };
+}
