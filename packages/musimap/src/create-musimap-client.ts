@@ -3,6 +3,7 @@ import {
   assertServerRuntime,
   type Clock,
   createAuthClient,
+  createRateLimiter,
   createTokenClient,
   createTokenKey,
   type HttpOptions,
@@ -110,6 +111,10 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     ...http
   } = options;
   const { logger } = http;
+  // Musimap's limit is per client id and counts token requests too: one budget for both clients.
+  if (http.rateLimit !== undefined && !('acquire' in http.rateLimit)) {
+    http.rateLimit = createRateLimiter(http.rateLimit, packageName);
+  }
 
   const tokenClient = createTokenClient({ ...http, prefix: baseUrl, packageName, logFields });
   const tokenUrl = redactUrl(`${baseUrl}/${tokenPath}`);
