@@ -109,6 +109,7 @@ describe('auth-check gomus', () => {
 
     expect(run.exitCode).toBe(3);
     expect(run.json()).toMatchObject({ ok: false, exitCode: 3, error: { name: 'NetworkError', code: 'NETWORK' } });
+    expect(run.json().error?.message).toContain('ECONNREFUSED');
   });
 
   it('exits 1 without sending anything when the base URL is missing or plain http to another host', async () => {

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { runCaptured } from '../test-support/run-captured.js';
+
+interface ScenarioJson {
+  name: string;
+  passed: boolean;
+  detail: string;
+  durationMs: number;
+  tokenRequests: number;
+  apiRequests: number;
+}
+interface ProviderJson {
+  provider: string;
+  url: string;
+  passed: boolean;
+  tokenRequests: number;
+  apiRequests: number;
+  scenarios: ScenarioJson[];
+}
+
+describe('auth-check demo, in-process', () => {
+  it('runs every flow, checks it on the emulators, reports it as one JSON object, and closes the emulators', async () => {
+    const run = await runCaptured(['demo', '--json']);
+
+    expect(run.exitCode, run.stdout).toBe(0);
+    const report = run.json() as { ok: boolean; command: string; providers: ProviderJson[] };
+    expect(report).toMatchObject({ ok: true, command: 'demo' });
+    const byProvider = Object.fromEntries(report.providers.map((provider) => [provider.provider, provider]));
+    const names = (provider: string) => byProvider[provider]?.scenarios.map((scenario) => scenario.name);
+    expect(names('gomus')).toEqual([
+      'first call',
+      'cached reuse',
+      'expiry → rotation',
+      '429 back-off',
+      'bad credential',
+    ]);
+    expect(names('musement')).toEqual([
+      'first login',
+      'cached reuse',
+      'expiry → refresh',
+      '429 back-off',
+      'bad credential',
+    ]);
+    expect(names('musimap')).toEqual([
+      'first login',
+      'cached reuse',
+      'renewal ahead',
+      'expiry → new token',
+      '429 back-off',
+      'bad credential',
+    ]);
+    for (const provider of report.providers) {
+      for (const scenario of provider.scenarios) expect(scenario, provider.provider).toMatchObject({ passed: true });
+    }
+
+    // What the emulators counted: go~mus never asks for a token; Musement logs in once, refreshes twice, and one wrong
+    // secret; Musimap: one login, one renewal ahead, one after the server-side expiry, one wrong secret.
+    expect(byProvider.gomus?.tokenRequests).toBe(0);
+    expect(byProvider.musement?.tokenRequests).toBe(4);
+    expect(byProvider.musimap?.tokenRequests).toBe(4);
+    const scenario = (provider: string, name: string) =>
+      byProvider[provider]?.scenarios.find((candidate) => candidate.name === name);
+    expect(scenario('musement', 'first login')).toMatchObject({ tokenRequests: 1, apiRequests: 10 });
+    expect(scenario('musement', 'cached reuse')).toMatchObject({ tokenRequests: 0, apiRequests: 20 });
+    expect(scenario('musement', 'expiry → refresh')).toMatchObject({ tokenRequests: 2, apiRequests: 4 });
+    for (const provider of ['gomus', 'musement', 'musimap']) {
+      expect(scenario(provider, '429 back-off')?.durationMs).toBeGreaterThanOrEqual(990);
+      expect(scenario(provider, '429 back-off')?.detail).toMatch(/Retry-After: 1 s → waited 1\.\d\d s/);
+      expect(scenario(provider, 'bad credential')?.detail).toContain('exit code 2');
+    }
+
+    // The progress went to stderr as plain lines (not a terminal), one per step.
+    expect(run.stderr.match(/^auth-check demo: .+: passed \(/gm)).toHaveLength(16);
+    // Closed: nothing listens any more.
+    for (const provider of report.providers) await expect(fetch(provider.url)).rejects.toThrow();
+  });
+
+  it('prints a readable report on stdout and draws a spinner when stderr is a terminal', async () => {
+    const run = await runCaptured([], { stderrIsTTY: true });
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('auth-check demo: every flow against emulators started in-process');
+    expect(run.stdout).toMatch(/go~mus \(static token\) {2}http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(run.stdout).toContain('5/5 passed · 0 token requests');
+    expect(run.stdout).toContain('5/5 passed · 4 token requests');
+    expect(run.stdout).toContain('6/6 passed · 4 token requests');
+    expect(run.stdout).toMatch(/All 16 scenarios passed in [\d.]+ s; emulators closed\.\n$/);
+    expect(run.stdout).not.toContain('FAIL');
+    expect(run.stderr).toContain('\r\u001b[2K');
+    expect(run.stderr).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Musement · expiry → refresh/);
+    expect(run.stderr).not.toContain('passed (');
+    // Nothing is left on the spinner's line.
+    expect(run.stderr.endsWith('\r\u001b[2K')).toBe(true);
+  });
+});
