@@ -1,7 +1,7 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { UsageError } from './usage-error.js';
 
-export const commands = ['demo', 'gomus', 'musement', 'musimap'] as const;
+const commands = ['demo', 'gomus', 'musement', 'musimap'] as const;
 export type Command = (typeof commands)[number];
 
 /** The command line, checked. Values only; secrets never come from here. */
@@ -66,7 +66,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const allowed = optionsOf[command];
   checkOptionNames(rest, command, allowed);
 
-  let parsed: ReturnType<typeof parseArgs<{ options: ParseArgsOptionsConfig; allowPositionals: true }>>;
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({
       args: rest,
