@@ -319,3 +319,12 @@ describe('token endpoint errors', () => {
     expect(server.requests).toHaveLength(2);
   });
 });
+
+describe('network error reasons', () => {
+  it('names a port fetch refuses to use', async () => {
+    const api = createAuthClient({ prefix: 'http://127.0.0.1:6000', retry: 0 });
+    const error = await api.get('x').catch((caught: unknown) => caught);
+    expect(NetworkError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('bad port');
+  });
+});

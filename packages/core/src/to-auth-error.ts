@@ -83,13 +83,18 @@ function isRawFetchFailure(error: Error): boolean {
   return error.name === 'TypeError' && (error.message === 'fetch failed' || error.message === 'terminated');
 }
 
-/** ECONNREFUSED, ECONNRESET, ... found along the cause chain. */
+/**
+ * ECONNREFUSED, ECONNRESET, ... found along the cause chain; else a short plain-words reason such as fetch's
+ * "bad port" (never a longer message: it could quote a URL).
+ */
 function systemErrorCode(error: Error): string | undefined {
   let current: unknown = error;
+  let reason: string | undefined;
   for (let depth = 0; depth < 5 && current instanceof Object; depth++) {
-    const code = (current as { code?: unknown }).code;
+    const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(code)) return code;
+    if (depth > 0 && typeof message === 'string' && /^[a-z][a-z ]{2,39}$/i.test(message)) reason = message;
     current = (current as { cause?: unknown }).cause;
   }
-  return undefined;
+  return reason;
 }
