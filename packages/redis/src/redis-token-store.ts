@@ -161,7 +161,9 @@ export class RedisTokenStore implements LeasingTokenStore {
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(timedOut), this.#operationTimeoutMs);
+      // After an event-loop stall, timers run before pending socket reads: let those land first (setImmediate runs
+      // after the poll phase), so a reply that did arrive in time is not reported as a timeout.
+      timer = setTimeout(() => setImmediate(() => reject(timedOut)), this.#operationTimeoutMs);
     });
     let pending: Promise<T> | undefined;
     try {

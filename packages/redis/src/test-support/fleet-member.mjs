@@ -56,6 +56,7 @@ while (running) {
   }
   await new Promise((resolve) => setTimeout(resolve, config.callIntervalMs));
 }
-send({ type: 'summary', succeeded, failures });
-client.disconnect();
-process.disconnect();
+// A renewal the last call started in the background may still be running: let it finish while Redis is connected
+// (cut off from Redis, it would renew again for this process alone), then exit without waiting for anything else.
+await new Promise((resolve) => setTimeout(resolve, 500));
+process.send({ type: 'summary', succeeded, failures }, () => process.exit(0));

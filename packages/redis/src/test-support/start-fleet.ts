@@ -64,6 +64,8 @@ export interface MemberLog {
   level: 'debug' | 'info' | 'warn' | 'error';
   record: Record<string, unknown>;
   message?: string;
+  /** When the parent received it, epoch ms. */
+  at: number;
 }
 
 export interface MemberSummary {
@@ -116,7 +118,7 @@ function startMember(options: FleetOptions, name: string): FleetMember {
     );
     child.on('message', (message: { type: string } & Record<string, unknown>) => {
       if (message.type === 'ready') resolve();
-      if (message.type === 'log') logs.push(message as unknown as MemberLog);
+      if (message.type === 'log') logs.push({ ...(message as unknown as MemberLog), at: Date.now() });
       if (message.type === 'summary') summary = message as unknown as MemberSummary;
     });
   });
