@@ -1,0 +1,101 @@
+// Runs every scenario of `pnpm bench` tiny, so that the benchmark keeps working. It checks the figures exist and the
+// deterministic ones (token request counts, 401s), never a time: the machine running tests is shared.
+// The emulators and fleet processes are child processes running the built packages (dist): build first.
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ScenarioResult } from './report.ts';
+import { runColdHerd } from './scenarios/cold-herd.ts';
+import { runExpiry } from './scenarios/expiry.ts';
+import { fleetSkipReason, runFleet } from './scenarios/fleet.ts';
+import { runFootprint } from './scenarios/footprint.ts';
+import { runOverhead } from './scenarios/overhead.ts';
+import { runRateLimit } from './scenarios/rate-limit.ts';
+
+const built = ['core', 'testing', 'musimap', 'musement', 'gomus'].every((name) =>
+  existsSync(new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)),
+);
+
+const figureValue = (result: ScenarioResult, contender: string, figure: string) => {
+  const found = result.figures.find((item) => item.contender.startsWith(contender) && item.figure.startsWith(figure));
+  if (!found) throw new Error(`no figure "${figure}" for ${contender} in ${result.scenario}`);
+  return found.value;
+};
+
+const expectEveryFigureMeasured = (result: ScenarioResult) => {
+  expect(result.skipped).toBeUndefined();
+  expect(result.figures.length).toBeGreaterThan(0);
+  for (const item of result.figures)
+    expect(Number.isFinite(item.value), `${item.contender}: ${item.figure}`).toBe(true);
+};
+
+describe('pnpm bench, every scenario run tiny', () => {
+  it('needs the packages built (pnpm turbo run build): the emulators run from dist in child processes', () => {
+    expect(built).toBe(true);
+  });
+
+  it.runIf(built)('1 overhead: every contender on every provider, ratios to bare ky', async () => {
+    const result = await runOverhead({
+      concurrency: 4,
+      turnMs: 40,
+      rounds: 1,
+      warmupRounds: 0,
+      providers: ['musimap', 'musement', 'gomus'],
+    });
+    expectEveryFigureMeasured(result);
+    const contenders = result.figures.map((item) => item.contender);
+    for (const name of ['createMusimapClient', 'createMusementClient', 'createGomusClient']) {
+      expect(contenders).toContain(name);
+    }
+    expect(contenders).toContain('ky + README refresh recipe');
+    expect(contenders).toContain('axios + axios-auth-refresh');
+    expect(figureValue(result, 'ky (fixed header)', 'throughput / bare ky')).toBe(1);
+  });
+
+  it.runIf(built)('2 cold herd: one token request for ours, one per call for the ky recipe', async () => {
+    const result = await runColdHerd({ burst: 40, repetitions: 1 });
+    expectEveryFigureMeasured(result);
+    expect(figureValue(result, 'createMusimapClient', 'token requests')).toBe(1);
+    expect(figureValue(result, 'ky + README refresh recipe', 'token requests')).toBe(40);
+  });
+
+  it.runIf(built)('3 expiry: ours renews ahead, the server sends it no 401', async () => {
+    const result = await runExpiry({ tokenLifetimeMs: 500, durationMs: 600, concurrency: 4 });
+    expectEveryFigureMeasured(result);
+    expect(figureValue(result, 'createMusimapClient', '401s')).toBe(0);
+    expect(figureValue(result, 'createMusimapClient', 'calls that waited')).toBe(0);
+    expect(figureValue(result, 'ky + README refresh recipe', '401s')).toBeGreaterThan(0);
+  });
+
+  it.runIf(built)('4 rate limit: goodput and 429 share, with and without the client-side limit', async () => {
+    const result = await runRateLimit({ requestsPerSecond: 20, concurrency: 4, turnMs: 250, rounds: 1 });
+    expectEveryFigureMeasured(result);
+    expect(result.figures.map((item) => item.contender)).toContain('createMusimapClient, rateLimit 20/s');
+  });
+
+  const fleetSkip = built ? fleetSkipReason() : 'packages not built';
+  it.runIf(fleetSkip === undefined)(
+    '5 fleet: processes sharing a RedisTokenStore make one token request per renewal',
+    async () => {
+      const result = await runFleet({
+        processes: 2,
+        tokenLifetimeMs: 600,
+        durationMs: 700,
+        concurrency: 1,
+        callIntervalMs: 20,
+      });
+      expectEveryFigureMeasured(result);
+      expect(figureValue(result, '2 × createMusementClient + RedisTokenStore', 'token requests per renewal')).toBe(1);
+    },
+  );
+
+  it.runIf(fleetSkip !== undefined)('5 fleet: says why it is skipped', async () => {
+    const result = await runFleet();
+    expect(result.skipped).toBe(fleetSkip);
+  });
+
+  it.runIf(built)('6 footprint: sizes of each provider with core, and import times', async () => {
+    const result = await runFootprint({ importRuns: 1 });
+    expectEveryFigureMeasured(result);
+    expect(figureValue(result, '@auth/musimap + core', 'min+gz')).toBeGreaterThan(1_000);
+  });
+});

@@ -1,0 +1,198 @@
+import {
+  axiosAuthRefresh,
+  type Contender,
+  type Endpoint,
+  kyRefreshRecipe,
+  type Observer,
+  ourClient,
+} from '../contenders.ts';
+import { startEmulatorProcess } from '../emulator-process.ts';
+import { quantile, runClosedLoop } from '../load.ts';
+import { type Figure, figure, type ScenarioResult } from '../report.ts';
+
+export interface ExpirySettings {
+  /** Lifetime of every token the emulator issues. */
+  tokenLifetimeMs: number;
+  /** Sustained calls per contender. */
+  durationMs: number;
+  /** Calls kept in flight. */
+  concurrency: number;
+}
+
+export const expiryDefaults: ExpirySettings = { tokenLifetimeMs: 2_000, durationMs: 20_000, concurrency: 32 };
+
+/** p99 of calls that overlapped a token request, at most this multiple of the p99 of the others. */
+export const expiryP99Target = 1.1;
+
+interface Recorder extends Observer {
+  exchanges: Array<[number, number]>;
+  unauthorizedCalls: Set<string>;
+  unauthorizedUnknown: number;
+}
+
+function createRecorder(): Recorder {
+  const recorder: Recorder = {
+    exchanges: [],
+    unauthorizedCalls: new Set(),
+    unauthorizedUnknown: 0,
+    tokenExchange: (startMs, endMs) => void recorder.exchanges.push([startMs, endMs]),
+    unauthorized(callId) {
+      if (callId === undefined) recorder.unauthorizedUnknown += 1;
+      else recorder.unauthorizedCalls.add(callId);
+    },
+  };
+  return recorder;
+}
+
+/**
+ * Scenario 3: tokens live `tokenLifetimeMs`; each contender (a new instance) calls the Musimap emulator without pause
+ * for `durationMs`. Figures: 401s the server sent; calls that waited on a refresh (their first attempt got a 401, or
+ * they started while the newest token the contender had received was already expired, so they could only wait); and
+ * the p99 of calls that overlapped a token request divided by the p99 of the other calls.
+ */
+export async function runExpiry(settings: ExpirySettings = expiryDefaults): Promise<ScenarioResult> {
+  const started = performance.now();
+  const emulator = await startEmulatorProcess('musimap', {
+    recordRequests: false,
+    tokenLifetimeSeconds: settings.tokenLifetimeMs / 1000,
+  });
+  const endpoint: Endpoint = { kind: 'musimap', url: emulator.url };
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  const scenario = `3 expiry (${settings.tokenLifetimeMs / 1000} s tokens, ${settings.durationMs / 1000} s, c=${settings.concurrency})`;
+  const factories: Array<(observer: Observer) => Contender> = [
+    (observer) => ourClient(endpoint, {}, observer),
+    (observer) => kyRefreshRecipe(endpoint, observer),
+    (observer) => axiosAuthRefresh(endpoint, observer),
+  ];
+  try {
+    for (const create of factories) {
+      const recorder = createRecorder();
+      const contender = create(recorder);
+      // Warm: one call obtains the first token, so that the run measures expiry, not the cold start.
+      await contender.call();
+      await emulator.reset();
+      // The warm-up's token exchange stays recorded: calls of the run start out holding its token.
+      recorder.unauthorizedCalls.clear();
+      recorder.unauthorizedUnknown = 0;
+      let nextId = 0;
+      const ids: string[] = [];
+      const result = await runClosedLoop(
+        () => {
+          const id = String(nextId++);
+          return contender.call({ 'x-bench-call': id }).then(() => void ids.push(id));
+        },
+        { concurrency: settings.concurrency, durationMs: settings.durationMs },
+      );
+      const counters = await emulator.counters();
+      const analysis = analyse(result.startsMs, result.latenciesMs, ids, recorder, settings.tokenLifetimeMs);
+      const ours = contender.role === 'ours';
+      const base = { scenario, contender: contender.name };
+      const failures = result.failed > 0 ? `${result.failed} calls failed (${result.errors[0]})` : '';
+      figures.push(
+        figure(
+          {
+            ...base,
+            figure: '401s seen by the server',
+            value: counters.unauthorized,
+            note: `${counters.tokenRequests} token requests, ${result.completed} calls`,
+          },
+          ours ? { exactly: 0 } : undefined,
+        ),
+        figure(
+          {
+            ...base,
+            figure: 'calls that waited on a refresh',
+            value: analysis.waited,
+            note: [`${analysis.unauthorizedCalls} after a 401, ${analysis.tokenless} with no valid token`, failures]
+              .filter(Boolean)
+              .join('; '),
+          },
+          ours ? { exactly: 0 } : undefined,
+        ),
+        figure(
+          {
+            ...base,
+            figure: 'p99 during refresh / steady p99',
+            value: Math.round(analysis.ratio * 1000) / 1000,
+            note: `${analysis.duringP99.toFixed(1)} ms over ${analysis.duringCount} calls vs ${analysis.steadyP99.toFixed(1)} ms over ${analysis.steadyCount}`,
+          },
+          ours ? { max: expiryP99Target } : undefined,
+        ),
+      );
+      details[contender.name] = {
+        counters,
+        completed: result.completed,
+        failed: result.failed,
+        errors: result.errors,
+        tokenExchanges: recorder.exchanges.length,
+        ...analysis,
+      };
+    }
+  } finally {
+    await emulator.close();
+  }
+  return { scenario: '3 expiry', figures, details, durationMs: performance.now() - started };
+}
+
+interface ExpiryAnalysis {
+  waited: number;
+  unauthorizedCalls: number;
+  tokenless: number;
+  duringCount: number;
+  steadyCount: number;
+  duringP99: number;
+  steadyP99: number;
+  ratio: number;
+}
+
+/** Classifies each completed call against the token requests observed on the client side. */
+export function analyse(
+  startsMs: Float64Array,
+  latenciesMs: Float64Array,
+  ids: string[],
+  recorder: Recorder,
+  lifetimeMs: number,
+): ExpiryAnalysis {
+  const exchanges = [...recorder.exchanges].sort((a, b) => a[0] - b[0]);
+  const answered = exchanges.map(([, end]) => end).sort((a, b) => a - b);
+  const during: number[] = [];
+  const steady: number[] = [];
+  let tokenless = 0;
+  let waited = 0;
+  for (let index = 0; index < startsMs.length; index++) {
+    const start = startsMs[index]!;
+    const end = start + latenciesMs[index]!;
+    // The newest token received before this call started, and whether it was still valid then.
+    const newest = lastAtOrBefore(answered, start);
+    const noValidToken = newest === undefined || start >= newest + lifetimeMs;
+    const had401 = recorder.unauthorizedCalls.has(ids[index]!);
+    if (noValidToken) tokenless += 1;
+    if (noValidToken || had401) waited += 1;
+    const overlaps = exchanges.some(([from, to]) => from < end && to > start);
+    (overlaps ? during : steady).push(latenciesMs[index]!);
+  }
+  const duringP99 = quantile(during, 0.99);
+  const steadyP99 = quantile(steady, 0.99);
+  return {
+    waited,
+    unauthorizedCalls: recorder.unauthorizedCalls.size,
+    tokenless,
+    duringCount: during.length,
+    steadyCount: steady.length,
+    duringP99,
+    steadyP99,
+    ratio: during.length === 0 ? Number.NaN : duringP99 / steadyP99,
+  };
+}
+
+function lastAtOrBefore(sorted: number[], value: number): number | undefined {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle]! <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low === 0 ? undefined : sorted[low - 1];
+}

@@ -1,0 +1,114 @@
+import {
+  axiosAuthRefresh,
+  bareFetch,
+  bareKy,
+  type Contender,
+  type Endpoint,
+  fetchFixedToken,
+  kyRefreshRecipe,
+  ourClient,
+} from '../contenders.ts';
+import { type EmulatorKind, startEmulatorProcess } from '../emulator-process.ts';
+import { median, quantile, runClosedLoop } from '../load.ts';
+import { type Figure, figure, type ScenarioResult } from '../report.ts';
+
+export interface OverheadSettings {
+  /** Calls kept in flight. */
+  concurrency: number;
+  /** Length of one contender's turn in a round. */
+  turnMs: number;
+  /** Measured rounds; each runs every contender once (order reversed every other round). */
+  rounds: number;
+  /** Rounds run first and discarded. */
+  warmupRounds: number;
+  /** Providers measured; Musimap also runs the alternatives. */
+  providers: EmulatorKind[];
+}
+
+export const overheadDefaults: OverheadSettings = {
+  concurrency: 64,
+  turnMs: 1_000,
+  rounds: 7,
+  warmupRounds: 1,
+  providers: ['musimap', 'musement', 'gomus'],
+};
+
+/** Our clients must keep this share of bare ky's throughput. */
+export const overheadTarget = 0.97;
+
+interface Turn {
+  throughput: number;
+  p50Ms: number;
+  p99Ms: number;
+  failed: number;
+  errors: string[];
+}
+
+/**
+ * Scenario 1: keep-alive GETs at a fixed concurrency against one emulator (in its own process). Every contender runs a
+ * turn per round, rounds interleaved (A B C … then … C B A), the first discarded; the figure is the median over rounds
+ * of each contender's throughput divided by bare ky's in the same round.
+ */
+export async function runOverhead(settings: OverheadSettings = overheadDefaults): Promise<ScenarioResult> {
+  const started = performance.now();
+  const figures: Figure[] = [];
+  const details: Record<string, unknown> = {};
+  for (const kind of settings.providers) {
+    const emulator = await startEmulatorProcess(kind, { recordRequests: false });
+    try {
+      const endpoint: Endpoint = { kind, url: emulator.url };
+      const token = await fetchFixedToken(endpoint);
+      const contenders: Contender[] = [bareFetch(endpoint, token), bareKy(endpoint, token), ourClient(endpoint)];
+      if (kind === 'musimap') contenders.push(kyRefreshRecipe(endpoint), axiosAuthRefresh(endpoint));
+      const turns = new Map<Contender, Turn[]>(contenders.map((contender) => [contender, []]));
+      for (let round = 0; round < settings.warmupRounds + settings.rounds; round++) {
+        const order = round % 2 === 0 ? contenders : [...contenders].reverse();
+        for (const contender of order) {
+          const result = await runClosedLoop(contender.call, {
+            concurrency: settings.concurrency,
+            durationMs: settings.turnMs,
+          });
+          if (round < settings.warmupRounds) continue;
+          turns.get(contender)!.push({
+            throughput: result.throughput,
+            p50Ms: quantile(result.latenciesMs, 0.5),
+            p99Ms: quantile(result.latenciesMs, 0.99),
+            failed: result.failed,
+            errors: result.errors,
+          });
+        }
+      }
+      const ky = turns.get(contenders[1]!)!;
+      const scenario = `1 overhead (${kind}, c=${settings.concurrency})`;
+      const providerDetails: Record<string, unknown> = {};
+      for (const contender of contenders) {
+        const mine = turns.get(contender)!;
+        const ratio = median(mine.map((turn, index) => turn.throughput / ky[index]!.throughput));
+        const throughput = median(mine.map((turn) => turn.throughput));
+        const p50 = median(mine.map((turn) => turn.p50Ms));
+        const p99 = median(mine.map((turn) => turn.p99Ms));
+        const failed = mine.reduce((sum, turn) => sum + turn.failed, 0);
+        const base = { scenario, contender: contender.name };
+        const note = [
+          `${Math.round(throughput)} req/s, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+          failed > 0 ? `${failed} failed: ${mine.flatMap((turn) => turn.errors)[0]}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
+        figures.push(
+          figure(
+            { ...base, figure: 'throughput / bare ky', value: round3(ratio), note },
+            contender.role === 'ours' ? { min: overheadTarget } : undefined,
+          ),
+        );
+        providerDetails[contender.name] = { ratioToKy: ratio, throughput, p50Ms: p50, p99Ms: p99, failed, turns: mine };
+      }
+      details[kind] = providerDetails;
+    } finally {
+      await emulator.close();
+    }
+  }
+  return { scenario: '1 overhead', figures, details, durationMs: performance.now() - started };
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
