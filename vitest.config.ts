@@ -13,6 +13,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
+    // The secret-leak audit: every test file runs under it (see tooling/reliability/README.md).
+    setupFiles: ['tooling/reliability/src/leak-audit-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],
