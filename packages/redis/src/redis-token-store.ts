@@ -136,7 +136,7 @@ export class RedisTokenStore implements LeasingTokenStore {
   async close(): Promise<void> {
     const owned = this.#ownedClient;
     this.#ownedClient = undefined;
-    if (owned) await (await owned).quit().catch(noop);
+    if (owned) await owned.then((client) => client.quit()).catch(noop);
   }
 
   #recordKey(key: string): string {
@@ -177,7 +177,7 @@ export class RedisTokenStore implements LeasingTokenStore {
         pending?.then(onLateResult ?? noop, noop);
         throw error;
       }
-      if (RedisStoreError.isInstance(error)) throw error;
+      if (AuthError.isInstance(error)) throw error;
       throw new RedisStoreError(`${packageName}: ${operation} failed: ${describeRedisFailure(error)}.`, { operation });
     } finally {
       clearTimeout(timer);
@@ -214,12 +214,19 @@ export class RedisTokenStore implements LeasingTokenStore {
 
   #resolveClient(): RedisClientLike | Promise<RedisClientLike> {
     if (this.#client) return this.#client;
-    this.#ownedClient ??= import('ioredis').then(({ Redis }) => {
-      const client = new Redis(this.#url as string, { ...failFastRedisOptions, lazyConnect: true });
-      // Outages are reported by TokenManager through the rejected operations; ioredis would print each error.
-      client.on('error', noop);
-      return client;
-    });
+    this.#ownedClient ??= import('ioredis').then(
+      ({ Redis }) => {
+        const client = new Redis(this.#url as string, { ...failFastRedisOptions, lazyConnect: true });
+        // Outages are reported by TokenManager through the rejected operations; ioredis would print each error.
+        client.on('error', noop);
+        return client;
+      },
+      () => {
+        throw new ConfigError(`${packageName}: the url option needs the ioredis package: install it (npm i ioredis).`, {
+          option: 'url',
+        });
+      },
+    );
     return this.#ownedClient;
   }
 }
