@@ -3,7 +3,8 @@
 // that @auth/core is ours (the public registry's @auth scope belongs to another project), then logs in against the
 // emulator and makes a call as ESM `import` and as CommonJS `require()`, and type-checks a consumer file with
 // moduleResolution nodenext and bundler. Run after the build: node tooling/scripts/install-test.mjs
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,9 @@ export const token: Promise<TokenSet> = client.getToken();`,
 
 const run = (command, args, options = {}) =>
   execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...options });
+// Consumers talk to the emulators in this process: they must run without blocking its event loop.
+const runAsync = async (command, args, options = {}) =>
+  (await promisify(execFile)(command, args, { encoding: 'utf8', timeout: 60_000, ...options })).stdout;
 
 const results = [];
 try {
@@ -113,7 +117,7 @@ try {
       ['ESM import', 'esm.mjs'],
       ['CommonJS require', 'cjs.cjs'],
     ]) {
-      const output = run(process.execPath, [file], { cwd: project, env }).trim();
+      const output = (await runAsync(process.execPath, [file], { cwd: project, env })).trim();
       if (output !== 'ok') throw new Error(`${provider} ${style}: ${output}`);
       results.push({ check: `${provider}: ${style}`, detail: 'logged in and called the emulator' });
     }
