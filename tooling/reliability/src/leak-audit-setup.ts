@@ -21,6 +21,8 @@ type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface LeakAudit {
   /** Adds a value that must appear in no log record and no error. Call it before the value is used. */
   registerSecret(value: string): void;
+  /** Whether `value` is among the secrets the audit looks for. */
+  isSecret(value: string): boolean;
   /** Stops reporting `value` for this file: a test shows it on purpose (e.g. `--show-token`). */
   allow(value: string): void;
   /** Turns the audit off for the current file, e.g. a test that prints a token on purpose. The reason is printed. */
@@ -141,6 +143,7 @@ function serialize(value: unknown): string {
 const audit: LeakAudit = {
   registerSecret: (value) => scanner.add(value),
   allow: (value) => scanner.allow(value),
+  isSecret: (value) => scanner.has(value),
   optOut(reason) {
     optedOut = reason;
   },

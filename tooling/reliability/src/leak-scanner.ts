@@ -53,6 +53,11 @@ export class LeakScanner {
     this.#other.delete(secret);
   }
 
+  /** Whether `value` is a registered secret. */
+  has(value: string): boolean {
+    return this.#byLength.get(value.length)?.has(value) === true || this.#other.has(value);
+  }
+
   /** How many distinct secrets are registered. */
   get size(): number {
     return this.#count;
