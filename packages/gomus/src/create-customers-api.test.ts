@@ -1,10 +1,14 @@
 import { ApiError, AuthError } from '@auth/core';
-import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
+import {
+  captureLogger,
+  type EmulatorHandle,
+  findLeakedSecrets,
+  gomusTestTokens,
+  startGomusEmulator,
+} from '@auth/testing';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createForeignId } from './create-foreign-id.js';
 import { createGomusClient, type GomusClient } from './create-gomus-client.js';
-import { captureLogger } from './test-support/capture-logger.js';
-import { findSecrets } from './test-support/secret-scan.js';
 import { ValidationError } from './validation-error.js';
 
 const logger = captureLogger();
@@ -19,7 +23,7 @@ beforeEach(async () => {
 afterEach(() => gomus.close());
 afterAll(() => {
   expect(errors.length).toBeGreaterThan(2);
-  expect(findSecrets([gomusTestTokens.user], logger.records, errors)).toEqual([]);
+  expect(findLeakedSecrets([gomusTestTokens.user], logger.records, errors)).toEqual([]);
 });
 
 async function failure(promise: Promise<unknown>): Promise<Error> {

@@ -1,12 +1,16 @@
 import { ApiError, ConfigError, CredentialsError } from '@auth/core';
-import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
+import {
+  captureLogger,
+  type EmulatorHandle,
+  findLeakedSecrets,
+  gomusTestTokens,
+  startGomusEmulator,
+} from '@auth/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createGomusClient } from './create-gomus-client.js';
 import { describeAccess } from './describe-access.js';
 import type { GomusClientOptions } from './gomus-client-options.js';
 import { hasAllMuseums } from './has-all-museums.js';
-import { captureLogger } from './test-support/capture-logger.js';
-import { findSecrets } from './test-support/secret-scan.js';
 
 const badToken = 'gomus-bad-token-0d9e8f7a6b5c';
 const cashpointToken = 'gomus-cashpoint-token-1a2b3c4d5e';
@@ -25,7 +29,7 @@ afterAll(() => {
   // Every record and error of this file, at every level, against every token used.
   expect(logger.records.length).toBeGreaterThan(20);
   expect(errors.length).toBeGreaterThan(5);
-  expect(findSecrets(secrets, logger.records, errors)).toEqual([]);
+  expect(findLeakedSecrets(secrets, logger.records, errors)).toEqual([]);
 });
 
 async function emulator(options: Parameters<typeof startGomusEmulator>[0] = {}) {

@@ -1,8 +1,7 @@
 import { ApiError } from '@auth/core';
-import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
+import { captureLogger, type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGomusClient } from './create-gomus-client.js';
-import { captureLogger } from './test-support/capture-logger.js';
 
 let gomus: EmulatorHandle;
 beforeEach(async () => {

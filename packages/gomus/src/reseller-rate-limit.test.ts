@@ -1,8 +1,12 @@
-import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
+import {
+  captureLogger,
+  type EmulatorHandle,
+  findLeakedSecrets,
+  gomusTestTokens,
+  startGomusEmulator,
+} from '@auth/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createGomusClient } from './create-gomus-client.js';
-import { captureLogger } from './test-support/capture-logger.js';
-import { findSecrets } from './test-support/secret-scan.js';
 
 // The emulator's reseller limit: 50 requests per 1000 ms fixed window, 429 with Retry-After (whole seconds, >= 1).
 const resellerRateLimit = { requests: 50, windowMs: 1000 };
@@ -12,7 +16,7 @@ let gomus: EmulatorHandle | undefined;
 
 afterEach(() => gomus?.close());
 afterAll(() => {
-  expect(findSecrets([gomusTestTokens.reseller], logger.records, [])).toEqual([]);
+  expect(findLeakedSecrets([gomusTestTokens.reseller], logger.records, [])).toEqual([]);
 });
 
 /** 200 concurrent calls, each marked with its number so its attempts can be told apart on the server. */

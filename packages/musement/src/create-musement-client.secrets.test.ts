@@ -1,10 +1,14 @@
 import { ApiError, ConfigError, CredentialsError, NetworkError } from '@auth/core';
-import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
+import {
+  captureLogger,
+  findLeakedSecrets,
+  type MusementEmulatorHandle,
+  musementTestCredentials,
+  startMusementEmulator,
+} from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMusementClient } from './create-musement-client.js';
 import type { MusementClientOptions } from './musement-client-options.js';
-import { captureLogger } from './test-support/capture-logger.js';
-import { findLeakedSecrets } from './test-support/find-leaked-secrets.js';
 
 const { clientId, clientSecret, application, username, password } = musementTestCredentials;
 const wrongSecret = 'wrong-client-secret-value';

@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
 import { ApiError, ConfigError, CredentialsError, createTokenKey, MemoryTokenStore } from '@auth/core';
-import { type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
+import { captureLogger, type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMusimapClient, type MusimapClientOptions } from './create-musimap-client.js';
-import { captureLogger } from './test-support/capture-logger.js';
 import { apiRequestsOf, bearerOf, tokenPath, tokenRequestsOf } from './test-support/emulator-helpers.js';
 import { seedTokenResponse } from './test-support/seed-token-response.js';
 import { unwrap } from './unwrap.js';

@@ -1,8 +1,7 @@
 import { RateLimitError } from '@auth/core';
-import { type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
+import { captureLogger, type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMusimapClient } from './create-musimap-client.js';
-import { captureLogger } from './test-support/capture-logger.js';
 import { apiRequestsOf, tokenPath, tokenRequestsOf } from './test-support/emulator-helpers.js';
 
 const { clientId, clientSecret } = musimapTestCredentials;

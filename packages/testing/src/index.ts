@@ -1,3 +1,5 @@
+export { type CapturedRecord, type CapturingLogger, captureLogger } from './capture-logger.js';
+export { findLeakedSecrets } from './find-leaked-secrets.js';
 export type { GomusEmulatorToken } from './gomus/gomus-emulator-token.js';
 export { gomusTestTokens } from './gomus/gomus-test-tokens.js';
 export { type GomusEmulatorOptions, startGomusEmulator } from './gomus/start-gomus-emulator.js';
