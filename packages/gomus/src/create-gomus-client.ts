@@ -1,4 +1,4 @@
-import { ApiError, assertServerRuntime, createAuthClient, type HttpOptions, silentLogger } from '@auth/core';
+import { ApiError, assertServerRuntime, createAuthClient, pickHttpOptions, silentLogger } from '@auth/core';
 import type { KyInstance } from 'ky';
 import { createCustomersApi, type GomusCustomersApi } from './create-customers-api.js';
 import { createFieldReporter } from './create-field-reporter.js';
@@ -64,16 +64,7 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   const settings = resolveGomusSettings(options);
   // Public access holds no secret; a token must stay on the server.
   if (settings.token !== undefined) assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
-  const http: HttpOptions = {
-    ...(options.logger && { logger: options.logger }),
-    ...(options.retry !== undefined && { retry: options.retry }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.totalTimeoutMs !== undefined && { totalTimeoutMs: options.totalTimeoutMs }),
-    ...(options.rateLimit && { rateLimit: options.rateLimit }),
-    ...(options.allowInsecureHttp !== undefined && { allowInsecureHttp: options.allowInsecureHttp }),
-    ...(options.visibleQueryParameters && { visibleQueryParameters: options.visibleQueryParameters }),
-    ...(options.fetch && { fetch: options.fetch }),
-  };
+  const http = pickHttpOptions(options);
   const tokenConfigured = settings.token !== undefined;
   let gate: Promise<WhoAmI> | undefined;
 

@@ -2,7 +2,7 @@ import {
   assertServerRuntime,
   createAuthClient,
   createTokenKey,
-  type HttpOptions,
+  pickHttpOptions,
   TokenManager,
   type TokenSet,
 } from '@auth/core';
@@ -36,16 +36,7 @@ export interface MusementClient {
 export function createMusementClient(options: MusementClientOptions = {}): MusementClient {
   assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
   const settings = resolveMusementSettings(options);
-  const http: HttpOptions = {
-    ...(options.logger && { logger: options.logger }),
-    ...(options.retry !== undefined && { retry: options.retry }),
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    ...(options.totalTimeoutMs !== undefined && { totalTimeoutMs: options.totalTimeoutMs }),
-    ...(options.rateLimit && { rateLimit: options.rateLimit }),
-    ...(options.allowInsecureHttp !== undefined && { allowInsecureHttp: options.allowInsecureHttp }),
-    ...(options.visibleQueryParameters && { visibleQueryParameters: options.visibleQueryParameters }),
-    ...(options.fetch && { fetch: options.fetch }),
-  };
+  const http = pickHttpOptions(options);
 
   const tokens = new TokenManager({
     source: createMusementTokenSource({ settings, http, ...(options.clock && { clock: options.clock }) }),

@@ -9,6 +9,7 @@ import {
   type HttpOptions,
   loadRequiredSetting,
   loadSetting,
+  pickHttpOptions,
   type RefreshPolicy,
   redactUrl,
   systemClock,
@@ -99,17 +100,8 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
   });
   const clock = options.clock ?? systemClock;
   const logFields = { provider: 'musimap', ...(environment === undefined ? {} : { environment }) };
-  const {
-    baseUrl: _baseUrl,
-    clientId: _clientId,
-    clientSecret: _clientSecret,
-    environment: _environment,
-    store,
-    clock: _clock,
-    refreshPolicy,
-    dangerouslyAllowBrowser: _dangerouslyAllowBrowser,
-    ...http
-  } = options;
+  const { store, refreshPolicy } = options;
+  const http = pickHttpOptions(options);
   const { logger } = http;
   // Musimap's limit is per client id and counts token requests too: one budget for both clients.
   if (http.rateLimit !== undefined && !('acquire' in http.rateLimit)) {
