@@ -18,15 +18,17 @@ export interface RedisServerHandle {
 }
 
 /**
- * Where redis-server is: `REDIS_SERVER_BIN`, else the first one on PATH, else /usr/bin/redis-server. Undefined when
- * none exists; the caller then skips its Redis tests loudly (or fails when `AUTH_REQUIRE_REDIS=1`, as CI sets).
+ * Where redis-server is: `REDIS_SERVER_BIN` when set (only there), else the first one on PATH, else
+ * /usr/bin/redis-server. Undefined when none exists; the caller then skips its Redis tests loudly (or fails when
+ * `AUTH_REQUIRE_REDIS=1`, as CI sets).
  */
 export function findRedisServer(): string | undefined {
-  const candidates = [
-    process.env.REDIS_SERVER_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).map((directory) => directory && join(directory, 'redis-server')),
-    '/usr/bin/redis-server',
-  ];
+  const candidates = process.env.REDIS_SERVER_BIN
+    ? [process.env.REDIS_SERVER_BIN]
+    : [
+        ...(process.env.PATH ?? '').split(delimiter).map((directory) => directory && join(directory, 'redis-server')),
+        '/usr/bin/redis-server',
+      ];
   for (const candidate of candidates) {
     if (!candidate) continue;
     try {
@@ -43,9 +45,11 @@ export function findRedisServer(): string | undefined {
  */
 export function redisTestsCanRun(suite: string): boolean {
   if (findRedisServer() !== undefined) return true;
-  const message = `redis-server was not found (PATH, /usr/bin, REDIS_SERVER_BIN): SKIPPING the Redis tests of ${suite}. Install redis-server to run them.`;
-  if (process.env.AUTH_REQUIRE_REDIS === '1') throw new Error(`${message} AUTH_REQUIRE_REDIS=1 forbids skipping.`);
-  console.warn(`\n!!! ${message}\n`);
+  const missing = 'redis-server was not found (REDIS_SERVER_BIN, PATH, /usr/bin)';
+  if (process.env.AUTH_REQUIRE_REDIS === '1') {
+    throw new Error(`${missing}, and AUTH_REQUIRE_REDIS=1 forbids skipping the Redis tests of ${suite}.`);
+  }
+  console.warn(`\n!!! ${missing}: SKIPPING the Redis tests of ${suite}. Install redis-server to run them.\n`);
   return false;
 }
 
