@@ -1,6 +1,11 @@
 // A fleet of separate Node processes (child processes running the BUILT packages) sharing one Redis and one Musement
 // emulator. Build first: `pnpm turbo run build`; a missing or stale dist fails these tests with that instruction.
-import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
+import {
+  findLeakedSecrets,
+  type MusementEmulatorHandle,
+  musementTestCredentials,
+  startMusementEmulator,
+} from '@auth/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { type FleetMember, killFleet, type MemberSummary, startFleet } from './test-support/start-fleet.js';
@@ -103,8 +108,9 @@ describe.skipIf(!canRun)('a fleet of 8 processes sharing RedisTokenStore', () =>
       ...emulator.requests.map((request) => (request.body as { refresh_token?: string } | undefined)?.refresh_token),
       emulator.latestRefreshToken(musementTestCredentials.username),
     ].filter((secret): secret is string => typeof secret === 'string' && secret.length > 0);
-    const shown = fleet.map((member) => JSON.stringify(member.logs) + member.output.join('')).join('\n');
-    for (const secret of secrets) expect(shown).not.toContain(secret);
+    const records = fleet.flatMap((member) => member.logs);
+    const output = fleet.flatMap((member) => member.output);
+    expect(findLeakedSecrets(secrets, records, output)).toEqual([]);
   };
 
   it('renews once per refresh window for the whole fleet: 1 login, then refreshes at the policy pace, no reuse', async () => {

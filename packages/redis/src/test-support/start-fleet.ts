@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CapturedRecord } from '@auth/testing';
 
 const packagesDirectory = fileURLToPath(new URL('../../../', import.meta.url));
 const memberScript = fileURLToPath(new URL('./fleet-member.mjs', import.meta.url));
@@ -60,10 +61,8 @@ export interface FleetOptions {
   callIntervalMs?: number;
 }
 
-export interface MemberLog {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  record: Record<string, unknown>;
-  message?: string;
+/** A log record of a member, as its logger received it. */
+export interface MemberLog extends CapturedRecord {
   /** When the parent received it, epoch ms. */
   at: number;
 }
