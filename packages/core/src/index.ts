@@ -17,6 +17,7 @@ export { type Logger, silentLogger } from './logger.js';
 export { MemoryTokenStore } from './memory-token-store.js';
 export { parseRetryAfter } from './parse-retry-after.js';
 export { pickHttpOptions } from './pick-http-options.js';
+export { pickTokenLifecycleOptions, type TokenLifecycleOptions } from './pick-token-lifecycle-options.js';
 export { defaultVisibleQueryParameters, REDACTED, redactUrl } from './redact-url.js';
 export { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
 export { defaultRetryOptions, type RetryOptions, resolveRetryOptions, retryableStatusCodes } from './retry-options.js';

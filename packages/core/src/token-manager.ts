@@ -59,6 +59,8 @@ export interface AccessTokenProvider {
 
 interface Entry {
   token: TokenSet;
+  /** Obtained while a shared store was unreachable: this process alone holds it (and its refresh token). */
+  local: boolean;
   /** Epoch ms after which a background renewal starts; Infinity when the token has no known expiry. */
   refreshAt: number;
 }
@@ -86,6 +88,7 @@ export class TokenManager implements AccessTokenProvider {
   #backgroundRetryAt = 0;
   #backgroundFailures = 0;
   #storeFailing = false;
+  #closed = false;
   readonly #leaseTtlMs: number;
   readonly #leasePollMs: number;
   readonly #fields: Record<string, unknown>;
@@ -113,7 +116,7 @@ export class TokenManager implements AccessTokenProvider {
     if (entry === undefined) return this.#renew('missing');
     const now = this.#clock.now();
     if (!isUsable(entry.token, now)) return this.#renew('expired');
-    if (now >= entry.refreshAt && this.#inflight === undefined && now >= this.#backgroundRetryAt) {
+    if (now >= entry.refreshAt && this.#inflight === undefined && now >= this.#backgroundRetryAt && !this.#closed) {
       this.#renewInBackground();
     }
     return entry.token;
@@ -134,10 +137,23 @@ export class TokenManager implements AccessTokenProvider {
     return this.#entry?.token;
   }
 
-  /** Forgets the token here and in the store (e.g. on logout). */
+  /** Forgets the token here and in the store (e.g. on logout). A store that cannot be reached is logged, not thrown. */
   async clear(): Promise<void> {
     this.#entry = undefined;
-    await this.#store.delete(this.key);
+    try {
+      await this.#store.delete(this.key);
+    } catch (error) {
+      this.#storeFailed(error, 'delete');
+    }
+  }
+
+  /**
+   * Stops renewing in the background and waits for a renewal in flight, e.g. before closing the store's connection or
+   * exiting. Tokens are still served (and renewed when none is usable) afterwards.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#inflight?.catch(() => undefined);
   }
 
   #renew(reason: RenewReason, rejected?: TokenSet): Promise<TokenSet> {
@@ -213,7 +229,10 @@ export class TokenManager implements AccessTokenProvider {
   }
 
   async #renewFromSource(reason: RenewReason, stored: TokenSet | undefined, started: number): Promise<TokenSet> {
-    const base = newest(stored, this.#entry?.token);
+    // With a shared store down, the refresh token we hold is shared with the fleet: refreshing it here would replay a
+    // token another process may already have rotated. Only a token this process obtained alone is refreshed.
+    const isolated = this.#storeFailing && isLeasingTokenStore(this.#store);
+    const base = isolated ? (this.#entry?.local ? this.#entry.token : undefined) : newest(stored, this.#entry?.token);
     let next: TokenSet;
     let how: 'refresh' | 'obtain' = 'obtain';
     if (base?.refreshToken !== undefined && this.#source.refresh !== undefined) {
@@ -235,8 +254,8 @@ export class TokenManager implements AccessTokenProvider {
 
     const token = this.#validate(next);
     // Rotation: persist before anything uses the new token, so a crash cannot lose the new refresh token.
-    await this.#writeStore(token);
-    this.#setEntry(token);
+    const shared = await this.#writeStore(token);
+    this.#setEntry(token, !shared);
     this.#logger.debug(
       {
         ...this.#fields,
@@ -261,8 +280,8 @@ export class TokenManager implements AccessTokenProvider {
     return now < this.#refreshAt(stored);
   }
 
-  #setEntry(token: TokenSet): void {
-    this.#entry = { token, refreshAt: this.#refreshAt(token) };
+  #setEntry(token: TokenSet, local = false): void {
+    this.#entry = { token, refreshAt: this.#refreshAt(token), local };
   }
 
   #refreshAt(token: TokenSet): number {
@@ -292,13 +311,16 @@ export class TokenManager implements AccessTokenProvider {
     }
   }
 
-  async #writeStore(token: TokenSet): Promise<void> {
+  /** True when the token reached the store. */
+  async #writeStore(token: TokenSet): Promise<boolean> {
     try {
       await this.#store.set(this.key, token);
       this.#storeRecovered();
+      return true;
     } catch (error) {
       // The token stays usable in this process; nothing is lost, sharing resumes when the store is back.
       this.#storeFailed(error, 'write');
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ import {
   createAuthClient,
   createTokenKey,
   pickHttpOptions,
+  pickTokenLifecycleOptions,
   TokenManager,
   type TokenSet,
 } from '@auth/core';
@@ -21,6 +22,8 @@ export interface MusementClient {
   api: KyInstance;
   /** The current token, logging in or renewing first when there is no usable one. */
   getToken(): Promise<TokenSet>;
+  /** Stops background renewals and waits for one in flight, e.g. before closing a shared store's connection. */
+  close(): Promise<void>;
 }
 
 /**
@@ -47,10 +50,8 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
       ...(settings.grant.type === 'password' && { user: settings.grant.username }),
     }),
     packageName,
-    ...(options.store && { store: options.store }),
+    ...pickTokenLifecycleOptions(options),
     ...(options.logger && { logger: options.logger }),
-    ...(options.clock && { clock: options.clock }),
-    ...(options.refreshPolicy && { refreshPolicy: options.refreshPolicy }),
   });
 
   const api = createAuthClient({
@@ -62,5 +63,5 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
     logFields: { provider: 'musement' },
   });
 
-  return { api, getToken: () => tokens.getToken() };
+  return { api, getToken: () => tokens.getToken(), close: () => tokens.close() };
 }

@@ -47,6 +47,10 @@ export interface MusementClientOptions extends HttpOptions {
   clock?: Clock;
   /** When tokens are renewed ahead of their expiry. @default core's `defaultRefreshPolicy` */
   refreshPolicy?: RefreshPolicy;
+  /** With a leasing store such as `RedisTokenStore`: how long one process may renew for the fleet, in ms. @default 15_000 */
+  leaseTtlMs?: number;
+  /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
+  leasePollMs?: number;
   /** Allow running in a browser, where the client secret would be exposed to every visitor. @default false */
   dangerouslyAllowBrowser?: boolean;
 }

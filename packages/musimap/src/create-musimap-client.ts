@@ -10,6 +10,7 @@ import {
   loadRequiredSetting,
   loadSetting,
   pickHttpOptions,
+  pickTokenLifecycleOptions,
   type RefreshPolicy,
   redactUrl,
   systemClock,
@@ -53,6 +54,10 @@ export interface MusimapClientOptions extends HttpOptions {
    * the lifetime (a 2 h token is renewed 5 min before it expires), 10% jitter
    */
   refreshPolicy?: RefreshPolicy;
+  /** With a leasing store such as `RedisTokenStore`: how long one process may renew for the fleet, in ms. @default 15_000 */
+  leaseTtlMs?: number;
+  /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
+  leasePollMs?: number;
   /** Allow running where `window` and `document` exist: the secret would be visible to every visitor. @default false */
   dangerouslyAllowBrowser?: boolean;
 }
@@ -69,6 +74,8 @@ export interface MusimapClient {
   getData<T = unknown>(path: string, options?: Options): Promise<MusimapResponse<T>>;
   /** Forgets the cached token, here and in the store; the next call obtains a new one. */
   clearToken(): Promise<void>;
+  /** Stops background renewals and waits for one in flight, e.g. before closing a shared store's connection. */
+  close(): Promise<void>;
 }
 
 /**
@@ -100,7 +107,6 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
   });
   const clock = options.clock ?? systemClock;
   const logFields = { provider: 'musimap', ...(environment === undefined ? {} : { environment }) };
-  const { store, refreshPolicy } = options;
   const http = pickHttpOptions(options);
   const { logger } = http;
   // Musimap's limit is per client id and counts token requests too: one budget for both clients.
@@ -118,11 +124,10 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
       ...(environment === undefined ? {} : { environment }),
     }),
     packageName,
+    ...pickTokenLifecycleOptions(options),
     clock,
-    ...(store ? { store } : {}),
     ...(logger ? { logger } : {}),
     logFields,
-    ...(refreshPolicy ? { refreshPolicy } : {}),
     source: {
       async obtain() {
         const response = await tokenClient.post(tokenPath, {
@@ -148,5 +153,6 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     getToken: () => tokens.getToken(),
     getData: async <T>(path: string, requestOptions?: Options) => unwrap<T>(await api(path, requestOptions).json()),
     clearToken: () => tokens.clear(),
+    close: () => tokens.close(),
   };
 }

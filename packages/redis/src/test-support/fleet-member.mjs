@@ -14,14 +14,7 @@ const send = (message) => {
 const client = new Redis(config.redisUrl, { ...failFastRedisOptions });
 client.on('error', () => {}); // outages surface as rejected store operations, reported by the token manager
 
-// The Musement client has no leaseTtlMs option (it keeps core's 15 s default), so the test shortens the lease the
-// store grants instead: TokenManager asks for its default TTL, Redis holds the lease for config.leaseTtlMs.
-class ShortLeaseStore extends RedisTokenStore {
-  acquireLease(key, ttlMs) {
-    return super.acquireLease(key, config.leaseTtlMs ?? ttlMs);
-  }
-}
-const store = new ShortLeaseStore({ client });
+const store = new RedisTokenStore({ client });
 
 const at = (level) => (record, message) => send({ type: 'log', level, record, message });
 const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
@@ -56,7 +49,6 @@ while (running) {
   }
   await new Promise((resolve) => setTimeout(resolve, config.callIntervalMs));
 }
-// A renewal the last call started in the background may still be running: let it finish while Redis is connected
-// (cut off from Redis, it would renew again for this process alone), then exit without waiting for anything else.
-await new Promise((resolve) => setTimeout(resolve, 500));
+// A renewal the last call started in the background may still be running: let it finish while Redis is connected.
+await musement.close();
 process.send({ type: 'summary', succeeded, failures }, () => process.exit(0));
