@@ -17,8 +17,8 @@ export async function checkGomus({ io, commandLine, logger }: CheckContext): Pro
   const token = settingFrom(io, commandLine.token, 'GOMUS_TOKEN');
   const client = createGomusClient({
     baseUrl,
-    // Without a token: public access. A function, so that the client does not fall back to the process environment.
-    token: token ?? (() => undefined),
+    // Without a token: public access (null: the client must not fall back to the process environment).
+    token: token ?? null,
     ...(logger && { logger }),
   });
 

@@ -316,6 +316,14 @@ describe('configuration', () => {
     expect(gomus.requests[0]?.path).toBe('/api/v4/whoami');
   });
 
+  it('gives public access with token: null even when GOMUS_TOKEN is set', async () => {
+    const gomus = await emulator();
+    process.env.GOMUS_TOKEN = gomusTestTokens.user;
+    const whoami = await createGomusClient({ baseUrl: gomus.url, token: null, logger }).whoami();
+    expect(whoami.access).toBe('public');
+    expect(gomus.requests[0]?.headers.authorization).toBeUndefined();
+  });
+
   it('names the option and the variable when baseUrl is missing, and refuses unsafe settings', () => {
     delete process.env.GOMUS_BASE_URL;
     const missing = (() => {

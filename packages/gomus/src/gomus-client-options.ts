@@ -18,10 +18,11 @@ export interface GomusClientOptions extends HttpOptions {
   baseUrl?: string;
   /**
    * The static API token made in the go~mus backend, or a function returning the current one. Without a token the
-   * client has public access (no `Authorization` header). Environment variable: `GOMUS_TOKEN`.
+   * client has public access (no `Authorization` header). Environment variable: `GOMUS_TOKEN`; pass `null` for public
+   * access even when `GOMUS_TOKEN` is set.
    * @default none (public access)
    */
-  token?: GomusToken;
+  token?: GomusToken | null;
   /**
    * Test the token with `GET /api/v4/whoami` when the client is created. Every call then waits for the test; if it
    * fails (a 401 is a `CredentialsError`), every call rejects with that error, without sending a request, until

@@ -27,12 +27,14 @@ export function resolveGomusSettings(options: GomusClientOptions): GomusSettings
   ).replace(/\/api\/v4$/, '');
 
   const token =
-    typeof options.token === 'function'
-      ? options.token
-      : checkToken(
-          loadSetting({ value: options.token, option: 'token', environmentVariable: 'GOMUS_TOKEN', packageName }),
-          'the token (token option or GOMUS_TOKEN)',
-        );
+    options.token === null
+      ? undefined
+      : typeof options.token === 'function'
+        ? options.token
+        : checkToken(
+            loadSetting({ value: options.token, option: 'token', environmentVariable: 'GOMUS_TOKEN', packageName }),
+            'the token (token option or GOMUS_TOKEN)',
+          );
 
   const unknownFieldLogLevel = options.unknownFieldLogLevel ?? 'debug';
   if (!logLevels.includes(unknownFieldLogLevel)) {
