@@ -3,7 +3,7 @@
 // requests. Faults that cannot happen to a provider are "n/a" with the reason. The table is printed at the end.
 import type { HttpOptions } from '@auth/core';
 import type { EmulatorHandle, FaultSpec } from '@auth/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { classifyOutcome, describeOutcome, type Outcome, type OutcomeKind } from './classify-outcome.js';
 import {
   asMusementHandle,
@@ -265,6 +265,9 @@ function tokenCount(emulator: EmulatorHandle, expected: Expected['tokenRequests'
   }
   return emulator.counters.tokenRequests;
 }
+
+// Every case at once: they wait on timeouts and leases, not on the CPU.
+vi.setConfig({ maxConcurrency: 40 });
 
 describe.concurrent('fault matrix', () => {
   for (const fault of faults) {

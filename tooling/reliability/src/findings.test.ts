@@ -1,0 +1,95 @@
+// Bugs the reliability suite found, each as the smallest test stating the documented or expected behaviour. They are
+// marked `it.fails` (the run stays green and flags the day a fix lands, when the marker must go) and named `BUG(...)`
+// after the package that has to change.
+import { ApiError, AuthError, NetworkError } from '@auth/core';
+import { createMusementClient } from '@auth/musement';
+import { createMusimapClient } from '@auth/musimap';
+import { musementTestCredentials, startMusementEmulator } from '@auth/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ScriptedServer, startScriptedServer } from './start-scripted-server.js';
+
+let server: ScriptedServer;
+beforeAll(async () => {
+  server = await startScriptedServer();
+});
+afterAll(() => server.close());
+
+const musementAt = (baseUrl: string) =>
+  createMusementClient({
+    baseUrl,
+    clientId: 'findings-client',
+    clientSecret: 'findings-client-secret',
+    application: 'findings',
+    retry: 0,
+  });
+
+describe('findings', () => {
+  it.fails('BUG(core create-auth-fetch.ts): a POST whose token never comes times out naming the token endpoint, not the API URL it never sent', async () => {
+    const emulator = await startMusementEmulator();
+    try {
+      emulator.injectFault({ kind: 'hang', times: Number.POSITIVE_INFINITY, match: { path: '/api/v3/login' } });
+      const client = createMusementClient({
+        baseUrl: emulator.url,
+        clientId: musementTestCredentials.clientId,
+        clientSecret: musementTestCredentials.clientSecret,
+        application: musementTestCredentials.application,
+        retry: { initialDelayMs: 1 },
+        timeoutMs: 300,
+      });
+      const error = await client.api.post('carts', { json: {} }).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(NetworkError.isInstance(error)).toBe(true);
+      expect(emulator.counters.apiRequests).toBe(0); // /carts was never contacted…
+      expect((error as NetworkError).url).toMatch(/\/api\/v3\/login$/); // …yet the error names it
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it.fails('BUG(core create-auth-fetch.ts bufferBody / musement create-musement-token-source.ts): an unreadable login answer names the login URL, not "[REDACTED]"', async () => {
+    server.respondWith({ status: 200, body: '{"access_token": "abc' });
+    const error = await musementAt(server.url)
+      .getToken()
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).url).toBe(`${server.url}/api/v3/login`);
+  });
+
+  it.fails('BUG(musement parse-musement-token.ts): an expires_in so large that its milliseconds overflow is refused as such, not as "already expired"', async () => {
+    server.respondWith({ status: 200, body: '{"access_token":"abcdefgh12","expires_in":1e306}' });
+    const error = await musementAt(server.url)
+      .getToken()
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+    expect(AuthError.isInstance(error)).toBe(true);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as Error).message).not.toMatch(/already expired/);
+  });
+
+  it.fails('BUG(musimap parse-musimap-token.ts): issued_at/expires_at whose difference overflows are refused as such, not as "already expired"', async () => {
+    server.respondWith({
+      status: 201,
+      body: '{"data":{"token":"abcdefgh12","issued_at":-1.7976931348623157e308,"expires_at":1.7976931348623157e308}}',
+    });
+    const error = await createMusimapClient({
+      baseUrl: server.url,
+      clientId: 'findings-client',
+      clientSecret: 'findings-client-secret',
+      retry: 0,
+    })
+      .getToken()
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as Error).message).not.toMatch(/already expired/);
+  });
+});
