@@ -1,3 +1,4 @@
+import type { Agent as HttpAgent } from 'node:http';
 import type { HttpOptions } from '@auth/core';
 import { createGomusClient } from '@auth/gomus';
 import { createMusementClient } from '@auth/musement';
@@ -11,9 +12,10 @@ import type { EmulatorKind } from './emulator-process.ts';
 /**
  * - floor: bare fetch / bare ky with a fixed Authorization header (no token logic at all);
  * - ours: our clients, whose figures carry the targets;
- * - alternative: what users write or install instead (ky's README refresh recipe, axios + axios-auth-refresh).
+ * - alternative: what users write or install instead (ky's README refresh recipe, axios + axios-auth-refresh);
+ * - diagnostic: a variant of the floor that isolates one cost, to explain a ratio.
  */
-export type ContenderRole = 'floor' | 'ours' | 'alternative';
+export type ContenderRole = 'floor' | 'ours' | 'alternative' | 'diagnostic';
 
 export interface Contender {
   name: string;
@@ -106,8 +108,26 @@ export function bareKy(endpoint: Endpoint, token: string): Contender {
   };
 }
 
+/**
+ * Bare ky plus one afterResponse hook that does nothing: ky hands each afterResponse hook a clone of the response
+ * (a tee of its body stream), and our clients' core registers one. Shows what that clone alone costs.
+ */
+export function kyWithNoopAfterResponse(endpoint: Endpoint, token: string): Contender {
+  const { prefix, path } = apiPaths[endpoint.kind];
+  const api = ky.create({
+    prefix: `${endpoint.url}${prefix}/`,
+    headers: { ...providerHeaders(endpoint.kind), authorization: `Bearer ${token}` },
+    hooks: { afterResponse: [() => undefined] },
+  });
+  return {
+    name: 'ky + 1 no-op afterResponse hook',
+    role: 'diagnostic',
+    call: (headers) => api.get(path, headers ? { headers } : {}).json(),
+  };
+}
+
 /** Options passed to our client besides the credentials. */
-export type OurClientOptions = Pick<HttpOptions, 'rateLimit' | 'retry' | 'fetch'>;
+export type OurClientOptions = Pick<HttpOptions, 'rateLimit' | 'retry' | 'fetch' | 'logger'>;
 
 /** Our client of the endpoint's provider, as a user creates it. Each call creates a new client (empty cache). */
 export function ourClient(endpoint: Endpoint, options: OurClientOptions = {}, observer?: Observer): Contender {
@@ -222,10 +242,10 @@ export function kyRefreshRecipe(endpoint: Endpoint, observer?: Observer): Conten
  * logic gets a new one on 401 and sets it on the failed request, which the plugin replays. Starts without a token.
  * Musimap only.
  */
-export function axiosAuthRefresh(endpoint: Endpoint, observer?: Observer): Contender {
+export function axiosAuthRefresh(endpoint: Endpoint, observer?: Observer, httpAgent?: HttpAgent): Contender {
   const { path } = apiPaths.musimap;
   let token: string | undefined;
-  const instance = axios.create({ baseURL: `${endpoint.url}/` });
+  const instance = axios.create({ baseURL: `${endpoint.url}/`, ...(httpAgent ? { httpAgent } : {}) });
   instance.interceptors.request.use((request) => {
     if (token !== undefined) request.headers.Authorization = `Bearer ${token}`;
     return request;
@@ -241,10 +261,11 @@ export function axiosAuthRefresh(endpoint: Endpoint, observer?: Observer): Conte
   }
   const refreshAuthLogic = async (failedRequest: { response: { config: { headers: Record<string, string> } } }) => {
     const started = performance.now();
-    const response = await axios.post<{ data: { token: string } }>(`${endpoint.url}${musimapTokenPath}`, {
-      client_id: musimapTestCredentials.clientId,
-      client_secret: musimapTestCredentials.clientSecret,
-    });
+    const response = await axios.post<{ data: { token: string } }>(
+      `${endpoint.url}${musimapTokenPath}`,
+      { client_id: musimapTestCredentials.clientId, client_secret: musimapTestCredentials.clientSecret },
+      httpAgent ? { httpAgent } : {},
+    );
     observer?.tokenExchange(started, performance.now());
     token = response.data.data.token;
     failedRequest.response.config.headers.Authorization = `Bearer ${token}`;

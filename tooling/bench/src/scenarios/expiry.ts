@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Logger } from '@auth/core';
 import {
   axiosAuthRefresh,
   type Contender,
@@ -26,6 +28,10 @@ export const expiryP99Target = 1.1;
 
 interface Recorder extends Observer {
   exchanges: Array<[number, number]>;
+  /** When each 401 was answered (performance.now()). */
+  unauthorizedAt: number[];
+  /** Events of warn level and above from our client's logger (e.g. token.refresh_failed). */
+  warnings: string[];
   unauthorizedCalls: Set<string>;
   unauthorizedUnknown: number;
 }
@@ -33,10 +39,13 @@ interface Recorder extends Observer {
 function createRecorder(): Recorder {
   const recorder: Recorder = {
     exchanges: [],
+    unauthorizedAt: [],
+    warnings: [],
     unauthorizedCalls: new Set(),
     unauthorizedUnknown: 0,
     tokenExchange: (startMs, endMs) => void recorder.exchanges.push([startMs, endMs]),
     unauthorized(callId) {
+      recorder.unauthorizedAt.push(performance.now());
       if (callId === undefined) recorder.unauthorizedUnknown += 1;
       else recorder.unauthorizedCalls.add(callId);
     },
@@ -60,8 +69,8 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
   const figures: Figure[] = [];
   const details: Record<string, unknown> = {};
   const scenario = `3 expiry (${settings.tokenLifetimeMs / 1000} s tokens, ${settings.durationMs / 1000} s, c=${settings.concurrency})`;
-  const factories: Array<(observer: Observer) => Contender> = [
-    (observer) => ourClient(endpoint, {}, observer),
+  const factories: Array<(recorder: Recorder) => Contender> = [
+    (recorder) => ourClient(endpoint, { logger: warningLogger(recorder) }, recorder),
     (observer) => kyRefreshRecipe(endpoint, observer),
     (observer) => axiosAuthRefresh(endpoint, observer),
   ];
@@ -74,7 +83,11 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
       await emulator.reset();
       // The warm-up's token exchange stays recorded: calls of the run start out holding its token.
       recorder.unauthorizedCalls.clear();
+      recorder.unauthorizedAt.length = 0;
       recorder.unauthorizedUnknown = 0;
+      // A stalled process (GC, a busy machine) cannot renew in time: measured, to tell such a stall from a bug.
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
       let nextId = 0;
       const ids: string[] = [];
       const result = await runClosedLoop(
@@ -84,6 +97,8 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
         },
         { concurrency: settings.concurrency, durationMs: settings.durationMs },
       );
+      loopDelay.disable();
+      const maxLoopDelayMs = loopDelay.max / 1e6;
       const counters = await emulator.counters();
       const analysis = analyse(result.startsMs, result.latenciesMs, ids, recorder, settings.tokenLifetimeMs);
       const ours = contender.role === 'ours';
@@ -95,7 +110,14 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
             ...base,
             figure: '401s seen by the server',
             value: counters.unauthorized,
-            note: `${counters.tokenRequests} token requests, ${result.completed} calls`,
+            note: [
+              `${counters.tokenRequests} token requests, ${result.completed} calls`,
+              describeUnauthorized(recorder, settings.tokenLifetimeMs),
+              `longest token exchange ${analysis.longestExchangeMs.toFixed(0)} ms, longest event-loop stall ${maxLoopDelayMs.toFixed(0)} ms`,
+              recorder.warnings.length > 0 ? `client warnings: ${[...new Set(recorder.warnings)].join(', ')}` : '',
+            ]
+              .filter(Boolean)
+              .join('; '),
           },
           ours ? { exactly: 0 } : undefined,
         ),
@@ -126,6 +148,9 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
         failed: result.failed,
         errors: result.errors,
         tokenExchanges: recorder.exchanges.length,
+        maxLoopDelayMs,
+        warnings: recorder.warnings,
+        unauthorizedEpisodes: unauthorizedEpisodes(recorder, settings.tokenLifetimeMs),
         ...analysis,
       };
     }
@@ -136,6 +161,7 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
 }
 
 interface ExpiryAnalysis {
+  longestExchangeMs: number;
   waited: number;
   unauthorizedCalls: number;
   tokenless: number;
@@ -175,6 +201,7 @@ export function analyse(
   const duringP99 = quantile(during, 0.99);
   const steadyP99 = quantile(steady, 0.99);
   return {
+    longestExchangeMs: Math.max(0, ...exchanges.map(([from, to]) => to - from)),
     waited,
     unauthorizedCalls: recorder.unauthorizedCalls.size,
     tokenless,
@@ -195,4 +222,45 @@ function lastAtOrBefore(sorted: number[], value: number): number | undefined {
     else high = middle;
   }
   return low === 0 ? undefined : sorted[low - 1];
+}
+
+/** A logger that keeps only what our client reports at warn level and above (e.g. a failed background renewal). */
+function warningLogger(recorder: Recorder): Logger {
+  const keep = (record: object, message?: string) => {
+    const event = (record as { event?: unknown }).event;
+    recorder.warnings.push(typeof event === 'string' ? event : (message ?? 'warning'));
+  };
+  const ignore = () => undefined;
+  return { debug: ignore, info: ignore, warn: keep, error: keep };
+}
+
+interface UnauthorizedEpisode {
+  /** 401s answered within 100 ms of each other. */
+  count: number;
+  /** Age of the newest token received before the first 401 of the episode, ms. */
+  tokenAgeMs: number;
+}
+
+/** Groups 401s into episodes and says how old the newest token was when each began. */
+function unauthorizedEpisodes(recorder: Recorder, lifetimeMs: number): UnauthorizedEpisode[] {
+  const answered = recorder.exchanges.map(([, end]) => end).sort((a, b) => a - b);
+  const episodes: Array<UnauthorizedEpisode & { lastAt: number }> = [];
+  for (const at of [...recorder.unauthorizedAt].sort((a, b) => a - b)) {
+    const last = episodes.at(-1);
+    if (last && at - last.lastAt < 100) {
+      last.count += 1;
+      last.lastAt = at;
+      continue;
+    }
+    const newest = lastAtOrBefore(answered, at);
+    episodes.push({ count: 1, tokenAgeMs: newest === undefined ? lifetimeMs : Math.round(at - newest), lastAt: at });
+  }
+  return episodes.map(({ count, tokenAgeMs }) => ({ count, tokenAgeMs }));
+}
+
+function describeUnauthorized(recorder: Recorder, lifetimeMs: number): string {
+  const episodes = unauthorizedEpisodes(recorder, lifetimeMs);
+  if (episodes.length === 0) return '';
+  const shown = episodes.slice(0, 3).map((episode) => `${episode.count} at token age ${episode.tokenAgeMs} ms`);
+  return `401 episodes: ${shown.join(', ')}${episodes.length > 3 ? `, … (${episodes.length})` : ''}`;
 }

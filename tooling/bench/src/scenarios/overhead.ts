@@ -6,6 +6,7 @@ import {
   type Endpoint,
   fetchFixedToken,
   kyRefreshRecipe,
+  kyWithNoopAfterResponse,
   ourClient,
 } from '../contenders.ts';
 import { type EmulatorKind, startEmulatorProcess } from '../emulator-process.ts';
@@ -27,8 +28,8 @@ export interface OverheadSettings {
 
 export const overheadDefaults: OverheadSettings = {
   concurrency: 64,
-  turnMs: 1_000,
-  rounds: 7,
+  turnMs: 400,
+  rounds: 10,
   warmupRounds: 1,
   providers: ['musimap', 'musement', 'gomus'],
 };
@@ -38,6 +39,8 @@ export const overheadTarget = 0.97;
 
 interface Turn {
   throughput: number;
+  /** CPU time of this (the client) process per completed call, µs: steadier than throughput on a shared machine. */
+  cpuMicrosecondsPerCall: number;
   p50Ms: number;
   p99Ms: number;
   failed: number;
@@ -59,18 +62,27 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
       const endpoint: Endpoint = { kind, url: emulator.url };
       const token = await fetchFixedToken(endpoint);
       const contenders: Contender[] = [bareFetch(endpoint, token), bareKy(endpoint, token), ourClient(endpoint)];
-      if (kind === 'musimap') contenders.push(kyRefreshRecipe(endpoint), axiosAuthRefresh(endpoint));
+      if (kind === 'musimap') {
+        contenders.push(
+          kyRefreshRecipe(endpoint),
+          axiosAuthRefresh(endpoint),
+          kyWithNoopAfterResponse(endpoint, token),
+        );
+      }
       const turns = new Map<Contender, Turn[]>(contenders.map((contender) => [contender, []]));
       for (let round = 0; round < settings.warmupRounds + settings.rounds; round++) {
         const order = round % 2 === 0 ? contenders : [...contenders].reverse();
         for (const contender of order) {
-          const result = await runClosedLoop(contender.call, {
+          const cpuBefore = process.cpuUsage();
+          const result = await runClosedLoop(() => contender.call(), {
             concurrency: settings.concurrency,
             durationMs: settings.turnMs,
           });
+          const cpu = process.cpuUsage(cpuBefore);
           if (round < settings.warmupRounds) continue;
           turns.get(contender)!.push({
             throughput: result.throughput,
+            cpuMicrosecondsPerCall: (cpu.user + cpu.system) / Math.max(1, result.completed),
             p50Ms: quantile(result.latenciesMs, 0.5),
             p99Ms: quantile(result.latenciesMs, 0.99),
             failed: result.failed,
@@ -87,10 +99,12 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
         const throughput = median(mine.map((turn) => turn.throughput));
         const p50 = median(mine.map((turn) => turn.p50Ms));
         const p99 = median(mine.map((turn) => turn.p99Ms));
+        const cpu = median(mine.map((turn) => turn.cpuMicrosecondsPerCall));
+        const kyCpu = median(ky.map((turn) => turn.cpuMicrosecondsPerCall));
         const failed = mine.reduce((sum, turn) => sum + turn.failed, 0);
         const base = { scenario, contender: contender.name };
         const note = [
-          `${Math.round(throughput)} req/s, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`,
+          `${Math.round(throughput)} req/s, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, client CPU ${Math.round(cpu)} µs/call (${(cpu / kyCpu).toFixed(2)}× ky)`,
           failed > 0 ? `${failed} failed: ${mine.flatMap((turn) => turn.errors)[0]}` : '',
         ]
           .filter(Boolean)
@@ -101,7 +115,15 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
             contender.role === 'ours' ? { min: overheadTarget } : undefined,
           ),
         );
-        providerDetails[contender.name] = { ratioToKy: ratio, throughput, p50Ms: p50, p99Ms: p99, failed, turns: mine };
+        providerDetails[contender.name] = {
+          ratioToKy: ratio,
+          throughput,
+          p50Ms: p50,
+          p99Ms: p99,
+          cpuMicrosecondsPerCall: cpu,
+          failed,
+          turns: mine,
+        };
       }
       details[kind] = providerDetails;
     } finally {

@@ -17,7 +17,7 @@ export interface RateLimitSettings {
 export const rateLimitDefaults: RateLimitSettings = {
   requestsPerSecond: 50,
   concurrency: 16,
-  turnMs: 4_000,
+  turnMs: 3_000,
   rounds: 2,
 };
 
