@@ -212,6 +212,23 @@ const faults: readonly FaultCase[] = [
     }),
   },
   {
+    // A 429 means the request was not processed: even a POST is sent again (gomus and musimap READMEs, core).
+    name: '429 Retry-After: 1',
+    arrange: (context) => context.injectOnApi({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }),
+    expected: (provider) => ({ kind: 'through', apiRequests: 2, tokenRequests: cold(provider), minElapsedMs: 1_000 }),
+  },
+  {
+    name: '429 on every attempt',
+    arrange: (context) =>
+      context.injectOnApi({
+        kind: 'status',
+        status: 429,
+        headers: { 'retry-after': '0' },
+        times: Number.POSITIVE_INFINITY,
+      }),
+    expected: always({ kind: 'RateLimitError', status: 429 }, retryLimit + 1),
+  },
+  {
     name: '429 Retry-After: 3600',
     arrange: (context) => context.injectOnApi({ kind: 'status', status: 429, headers: { 'retry-after': '3600' } }),
     expected: always({ kind: 'RateLimitError', status: 429, retryAfterMs: 3_600_000 }),
