@@ -19,6 +19,10 @@ const scenarios: Array<[string, () => Promise<ScenarioResult>]> = [
   ['6 footprint', () => runFootprint()],
 ];
 
+// Ctrl-C: exit through 'exit' handlers, so that the redis-server we started is stopped too (emulator and fleet
+// processes stop on their own when their IPC channel closes).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 const selected = process.argv.slice(2);
 const started = performance.now();
 const startedAt = new Date();
