@@ -129,7 +129,12 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
         },
         ...(options.hooks?.init ?? []),
       ],
-      beforeRequest: options.hooks?.beforeRequest ?? [],
+      beforeRequest: [
+        // Wait for a token before ky starts this attempt's timer: a slow login must not count against (and be
+        // reported as) a timeout of an API request that was never sent. Later attempts find the token cached.
+        ...(options.tokens ? [async () => void (await options.tokens?.getToken())] : []),
+        ...(options.hooks?.beforeRequest ?? []),
+      ],
       beforeRetry: options.hooks?.beforeRetry ?? [],
       afterResponse: [
         ({ request, response, retryCount }) => {

@@ -67,7 +67,10 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
           throw dropped;
         }
         const { status, statusText, headers } = response;
-        return new Response(status === 204 || status === 304 ? null : body, { status, statusText, headers });
+        const buffered = new Response(status === 204 || status === 304 ? null : body, { status, statusText, headers });
+        // A constructed Response has no url; keep the real one for whoever reports on it.
+        Object.defineProperty(buffered, 'url', { value: response.url });
+        return buffered;
       }
     : baseFetch;
 

@@ -294,7 +294,10 @@ export class TokenManager implements AccessTokenProvider {
     if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
       throw new AuthError(`${this.#packageName}: the token source returned no access token.`);
     }
-    if (token.expiresAt !== undefined && !(Number.isFinite(token.expiresAt) && token.expiresAt > now)) {
+    if (token.expiresAt !== undefined && !Number.isFinite(token.expiresAt)) {
+      throw new AuthError(`${this.#packageName}: the token source returned an expiry that is not a finite time.`);
+    }
+    if (token.expiresAt !== undefined && token.expiresAt <= now) {
       throw new AuthError(`${this.#packageName}: the token source returned a token that is already expired.`);
     }
     return { ...token, issuedAt: token.issuedAt ?? now };

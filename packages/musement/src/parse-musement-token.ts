@@ -38,7 +38,10 @@ export function parseMusementToken(text: string, exchange: LoginExchange): Token
   const token: TokenSet = { accessToken, issuedAt: exchange.receivedAt };
   const expiresInSeconds = readExpiresIn(record.expires_in);
   if (expiresInSeconds === null) throw fail('with an expires_in that is not a positive number of seconds');
-  if (expiresInSeconds !== undefined) token.expiresAt = exchange.receivedAt + expiresInSeconds * 1000;
+  if (expiresInSeconds !== undefined) {
+    token.expiresAt = exchange.receivedAt + expiresInSeconds * 1000;
+    if (!Number.isFinite(token.expiresAt)) throw fail('with an expires_in too large to be a time');
+  }
   if (typeof record.refresh_token === 'string' && record.refresh_token !== '')
     token.refreshToken = record.refresh_token;
   if (typeof record.token_type === 'string') token.tokenType = record.token_type;

@@ -50,6 +50,7 @@ export function parseMusimapToken(body: unknown, context: ParseMusimapTokenConte
   let lifetimeMs = expiresAtServer - issuedAtServer;
   if (expiresAtServer < smallestEpochMs && issuedAtServer < smallestEpochMs) lifetimeMs *= 1000;
   if (!(lifetimeMs > 0)) return fail('expires_at is not after issued_at');
+  if (!Number.isFinite(context.receivedAt + lifetimeMs)) return fail('the lifetime is too large to be a time');
   return {
     accessToken,
     tokenType: 'Bearer',
