@@ -155,6 +155,8 @@ function lifecycleOptionValues(): Record<string, fc.Arbitrary<unknown>> {
       fc.record({ ratio: garbage, minWindowMs: garbage, jitterRatio: garbage }, { requiredKeys: [] }),
     ),
     dangerouslyAllowBrowser: boolean,
+    leaseTtlMs: withGarbage(fc.integer({ min: 1_000, max: 60_000 })),
+    leasePollMs: withGarbage(fc.integer({ min: 1, max: 1_000 })),
   };
 }
 
@@ -177,7 +179,7 @@ const factories: { factory: ClientFactory; start(): Promise<EmulatorHandle> }[] 
         ...httpOptionValues(),
         baseUrl: withGarbage(fc.constantFrom(emulator.url, `${emulator.url}/`, `${emulator.url}/api/v4`)),
         token: withGarbage(
-          fc.constantFrom(gomusTestTokens.user, gomusTestTokens.reseller, 'unknown-token-123'),
+          fc.constantFrom(gomusTestTokens.user, gomusTestTokens.reseller, 'unknown-token-123', null),
           fc.constant(() => gomusTestTokens.user),
           fc.constant(async () => undefined),
           garbage.map((value) => () => value),
