@@ -215,6 +215,7 @@ describe('token endpoint answers, fuzzed', () => {
   ] as const) {
     it(`${provider}: every answer gives a TokenSet or a typed AuthError, never a hang (${numRuns} runs)`, async () => {
       const tally = new Map<string, number>();
+      const requestsBefore = server.requestCount;
       const count = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
       await fc.assert(
         fc.asyncProperty(arbitrary, async (scripted) => {
@@ -253,7 +254,7 @@ describe('token endpoint answers, fuzzed', () => {
       );
       const summary = [...tally].sort(([a], [b]) => a.localeCompare(b));
       runCounts.push(
-        `  ${provider}: ${numRuns} runs, ${server.requestCount} requests so far: ${summary.map(([key, value]) => `${key} ${value}`).join('; ')}`,
+        `  ${provider}: ${numRuns} runs, ${server.requestCount - requestsBefore} requests: ${summary.map(([key, value]) => `${key} ${value}`).join('; ')}`,
       );
     });
   }
