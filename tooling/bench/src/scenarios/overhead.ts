@@ -28,8 +28,8 @@ export interface OverheadSettings {
 
 export const overheadDefaults: OverheadSettings = {
   concurrency: 64,
-  turnMs: 400,
-  rounds: 10,
+  turnMs: 250,
+  rounds: 16,
   warmupRounds: 1,
   providers: ['musimap', 'musement', 'gomus'],
 };

@@ -43,7 +43,13 @@ export async function runRateLimit(settings: RateLimitSettings = rateLimitDefaul
   const scenario = `4 rate limit (R = ${limit}/s, c=${settings.concurrency})`;
   try {
     const token = await fetchFixedToken(endpoint);
-    const withLimit = ourClient(endpoint, { rateLimit: { requestsPerSecond: limit } });
+    // The limited client's requests are timed as they leave, to show its actual pace next to 1000 / R.
+    const sentAt: number[] = [];
+    const timedFetch: typeof fetch = (input, init) => {
+      sentAt.push(performance.now());
+      return fetch(input, init);
+    };
+    const withLimit = ourClient(endpoint, { rateLimit: { requestsPerSecond: limit }, fetch: timedFetch });
     const contenders: Contender[] = [
       { ...ourClient(endpoint), name: 'createMusimapClient, no rateLimit' },
       { ...withLimit, name: `createMusimapClient, rateLimit ${limit}/s` },
@@ -52,14 +58,17 @@ export async function runRateLimit(settings: RateLimitSettings = rateLimitDefaul
     const turns = new Map<Contender, Array<{ goodput: number; share: number; failed: number; errors: string[] }>>(
       contenders.map((contender) => [contender, []]),
     );
+    const spacings: number[] = [];
     for (let round = 0; round < settings.rounds; round++) {
       const order = round % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
         await emulator.reset();
+        sentAt.length = 0;
         const result = await runClosedLoop(() => contender.call(), {
           concurrency: settings.concurrency,
           durationMs: settings.turnMs,
         });
+        for (let index = 1; index < sentAt.length; index++) spacings.push(sentAt[index]! - sentAt[index - 1]!);
         const counters = await emulator.counters();
         const received = counters.apiRequests + counters.tokenRequests;
         turns.get(contender)!.push({
@@ -76,6 +85,9 @@ export async function runRateLimit(settings: RateLimitSettings = rateLimitDefaul
       const share = median(mine.map((turn) => turn.share));
       const failed = mine.reduce((sum, turn) => sum + turn.failed, 0);
       const targeted = contender === contenders[1];
+      const pace = targeted
+        ? `requests left every ${(spacings.reduce((sum, value) => sum + value, 0) / Math.max(1, spacings.length)).toFixed(1)} ms on average (1000 / R = ${(1000 / limit).toFixed(1)} ms)`
+        : '';
       const base = { scenario, contender: contender.name };
       figures.push(
         figure(
@@ -85,6 +97,7 @@ export async function runRateLimit(settings: RateLimitSettings = rateLimitDefaul
             value: Math.round((goodput / limit) * 1000) / 1000,
             note: [
               `${goodput.toFixed(1)} ok/s`,
+              pace,
               failed > 0 ? `${failed} calls failed (${mine.flatMap((turn) => turn.errors)[0]})` : '',
             ]
               .filter(Boolean)
@@ -102,7 +115,15 @@ export async function runRateLimit(settings: RateLimitSettings = rateLimitDefaul
           targeted ? { max: rateLimitedShareTarget } : undefined,
         ),
       );
-      details[contender.name] = { goodput, share, failed, turns: mine };
+      details[contender.name] = {
+        goodput,
+        share,
+        failed,
+        turns: mine,
+        ...(targeted
+          ? { meanSpacingMs: spacings.reduce((sum, value) => sum + value, 0) / Math.max(1, spacings.length) }
+          : {}),
+      };
     }
   } finally {
     await emulator.close();
