@@ -3,8 +3,9 @@
 // requests. Faults that cannot happen to a provider are "n/a" with the reason. The table is printed at the end.
 import type { HttpOptions } from '@auth/core';
 import type { EmulatorHandle, FaultSpec } from '@auth/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { classifyOutcome, describeOutcome, type Outcome, type OutcomeKind } from './classify-outcome.js';
+import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
 import {
   asMusementHandle,
   type ClientUnderTest,
@@ -246,16 +247,8 @@ interface CellResult {
 const results = new Map<string, CellResult>();
 const cellKey = (fault: string, provider: ProviderName, method: MethodClass) => `${fault}|${provider}|${method}`;
 
-const unhandledRejections: unknown[] = [];
-const onUnhandledRejection = (reason: unknown) => unhandledRejections.push(reason);
-beforeAll(() => {
-  process.on('unhandledRejection', onUnhandledRejection);
-});
-afterAll(() => {
-  process.off('unhandledRejection', onUnhandledRejection);
-  printMatrix();
-  expect(unhandledRejections, 'unhandled rejections during the fault matrix').toEqual([]);
-});
+failOnUnhandledRejections('the fault matrix');
+afterAll(() => printMatrix());
 
 function resolveThrough(expected: Expected, provider: ProviderUnderTest, method: MethodClass): Expected {
   if (expected.kind !== 'through') return expected;

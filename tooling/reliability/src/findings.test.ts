@@ -6,8 +6,10 @@ import { createMusementClient } from '@auth/musement';
 import { createMusimapClient } from '@auth/musimap';
 import { musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
 import { type ScriptedServer, startScriptedServer } from './start-scripted-server.js';
 
+failOnUnhandledRejections('the findings');
 let server: ScriptedServer;
 beforeAll(async () => {
   server = await startScriptedServer();

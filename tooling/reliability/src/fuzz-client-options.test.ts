@@ -16,8 +16,10 @@ import {
 } from '@auth/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
 import { withDeadline } from './with-deadline.js';
 
+failOnUnhandledRejections('client option fuzzing');
 const runsPerOption = 40;
 const combinedRuns = 300;
 const deadlineMs = 20_000;

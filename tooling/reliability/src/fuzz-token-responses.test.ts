@@ -6,6 +6,7 @@ import { createMusementClient } from '@auth/musement';
 import { createMusimapClient } from '@auth/musimap';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
 import { type ScriptedServer, startScriptedServer } from './start-scripted-server.js';
 import { withDeadline } from './with-deadline.js';
 
@@ -14,6 +15,7 @@ const deadlineMs = 20_000;
 const http = { retry: { limit: 1, initialDelayMs: 1, maxRetryAfterMs: 50 }, timeoutMs: 2_000 } as const;
 const runCounts: string[] = [];
 
+failOnUnhandledRejections('token response fuzzing');
 let server: ScriptedServer;
 beforeAll(async () => {
   server = await startScriptedServer();

@@ -180,6 +180,11 @@ afterAll(() => {
     console.log(`[leak audit] ${file}: opted out (${optedOut}); ${found.length} leak(s) not reported.`);
     return;
   }
+  if (process.env.LEAK_AUDIT_SUMMARY) {
+    console.log(
+      `[leak audit] ${file}: ${recordCount} log records, ${errorCount} errors, ${scanner.size} secrets, ${found.length} leaks`,
+    );
+  }
   if (found.length === 0) return;
   const shown = found
     .slice(0, 10)
