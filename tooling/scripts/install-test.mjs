@@ -4,11 +4,11 @@
 // emulator and makes a call as ESM `import` and as CommonJS `require()`, and type-checks a consumer file with
 // moduleResolution nodenext and bundler. Run after the build: node tooling/scripts/install-test.mjs
 import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const published = ['core', 'gomus', 'musement', 'musimap', 'testing', 'redis', 'cli'];
