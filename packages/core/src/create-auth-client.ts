@@ -1,10 +1,9 @@
 import ky, { type Hooks, type KyInstance } from 'ky';
 import { assertSafeBaseUrl } from './assert-safe-base-url.js';
 import { type CallState, createAuthFetch, isRetryableAuthFetchError } from './create-auth-fetch.js';
-import { createRateLimiter, type RateLimiter, type RateLimitOptions } from './create-rate-limiter.js';
+import { type RateLimiter, type RateLimitOptions, resolveRateLimiter } from './create-rate-limiter.js';
 import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
-import { ConfigError } from './errors/config-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter } from './parse-retry-after.js';
@@ -12,6 +11,7 @@ import { defaultVisibleQueryParameters, redactUrl } from './redact-url.js';
 import { backoffDelay, type RetryOptions, resolveRetryOptions, toKyRetry } from './retry-options.js';
 import { toAuthError } from './to-auth-error.js';
 import type { AccessTokenProvider } from './token-manager.js';
+import { timerMilliseconds, validateHeaders, validateHttpOptions } from './validate-http-options.js';
 
 /** Options shared by every provider's client. */
 export interface HttpOptions {
@@ -71,24 +71,26 @@ const defaultTotalTimeoutMs = 120_000;
  */
 export function createAuthClient(options: AuthClientOptions): KyInstance {
   const packageName = options.packageName ?? '@auth/core';
+  validateHttpOptions(options, packageName);
+  validateHeaders(options.headers, packageName);
   const prefix = `${assertSafeBaseUrl(options.prefix, {
     packageName,
     option: 'baseUrl',
     allowInsecureHttp: options.allowInsecureHttp ?? false,
   })}/`;
   const retry = resolveRetryOptions(options.retry, packageName);
-  const timeoutMs = positiveNumber(options.timeoutMs ?? defaultTimeoutMs, 'timeoutMs', packageName);
+  const timeoutMs = timerMilliseconds(options.timeoutMs ?? defaultTimeoutMs, 'timeoutMs', packageName);
   const totalTimeoutMs =
     options.totalTimeoutMs === false
       ? false
-      : positiveNumber(options.totalTimeoutMs ?? defaultTotalTimeoutMs, 'totalTimeoutMs', packageName);
+      : timerMilliseconds(options.totalTimeoutMs ?? defaultTotalTimeoutMs, 'totalTimeoutMs', packageName);
   const kyRetry = toKyRetry(retry);
   const visibleQueryParameters = [...defaultVisibleQueryParameters, ...(options.visibleQueryParameters ?? [])];
   const authFetch = createAuthFetch({
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.scheme ? { scheme: options.scheme } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.rateLimit ? { rateLimiter: toRateLimiter(options.rateLimit, packageName) } : {}),
+    ...(options.rateLimit ? { rateLimiter: resolveRateLimiter(options.rateLimit, packageName) } : {}),
     ...(options.logFields ? { logFields: options.logFields } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.keepErrorBody === false ? { bufferBody: true } : {}),
@@ -169,15 +171,4 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       ],
     },
   });
-}
-
-function toRateLimiter(rateLimit: RateLimitOptions | RateLimiter, packageName: string): RateLimiter {
-  return 'acquire' in rateLimit ? rateLimit : createRateLimiter(rateLimit, packageName);
-}
-
-function positiveNumber(value: unknown, option: string, packageName: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(`${packageName}: ${option} must be a positive number of milliseconds.`, { option });
-  }
-  return value;
 }

@@ -73,3 +73,18 @@ export function createRateLimiter(options: RateLimitOptions, packageName = '@aut
     },
   };
 }
+
+/** A limiter instance as given, or a new one from options (so several clients can share one budget). */
+export function resolveRateLimiter(rateLimit: RateLimitOptions | RateLimiter, packageName = '@auth/core'): RateLimiter {
+  if (typeof rateLimit !== 'object' || rateLimit === null) {
+    throw new ConfigError(
+      `${packageName}: rateLimit must be { requestsPerSecond, burst? } or a createRateLimiter() instance.`,
+      {
+        option: 'rateLimit',
+      },
+    );
+  }
+  return typeof (rateLimit as RateLimiter).acquire === 'function'
+    ? (rateLimit as RateLimiter)
+    : createRateLimiter(rateLimit as RateLimitOptions, packageName);
+}

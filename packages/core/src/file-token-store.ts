@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { AuthError } from './errors/auth-error.js';
 import type { TokenSet } from './token-set.js';
@@ -50,14 +51,17 @@ export class FileTokenStore implements LeasingTokenStore {
   async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
     const path = `${this.path}.${hashKey(key)}.lease`;
     const owner = randomBytes(12).toString('hex');
-    if (!(await tryCreate(path, `${owner} ${Date.now() + ttlMs}`))) {
+    const record = () => `${owner} ${Date.now() + ttlMs} ${holderIdentity}`;
+    if (!(await tryCreate(path, record()))) {
       const holder = await readFile(path, 'utf8').catch(() => '');
-      const expiresAt = Number(holder.split(' ')[1]);
-      if (!(Number.isFinite(expiresAt) && expiresAt < Date.now())) return undefined;
-      // The holder's lease ran out (it may have died): take over, unless someone else was faster.
+      const [, expiresText, pid, host] = holder.split(' ');
+      const expiresAt = Number(expiresText);
+      const expired = Number.isFinite(expiresAt) && expiresAt < Date.now();
+      if (!expired && !isDeadProcess(pid, host)) return undefined;
+      // The holder's lease ran out or its process is gone (SIGKILL): take over, unless someone else was faster.
       const now = await readFile(path, 'utf8').catch(() => '');
       if (now === holder) await unlink(path).catch(() => undefined);
-      if (!(await tryCreate(path, `${owner} ${Date.now() + ttlMs}`))) return undefined;
+      if (!(await tryCreate(path, record()))) return undefined;
     }
     return {
       release: async () => {
@@ -111,14 +115,30 @@ export class FileTokenStore implements LeasingTokenStore {
   async #lock(): Promise<() => Promise<void>> {
     const path = `${this.path}.lock`;
     for (;;) {
-      if (await tryCreate(path, String(process.pid))) return () => rm(path, { force: true });
+      if (await tryCreate(path, holderIdentity)) return () => rm(path, { force: true });
       const age = await stat(path).then(
         (info) => Date.now() - info.mtimeMs,
         () => 0,
       );
-      if (age > this.#staleLockMs) await rm(path, { force: true });
+      const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).split(' ');
+      if (age > this.#staleLockMs || isDeadProcess(pid, host)) await rm(path, { force: true });
       else await new Promise((resolve) => setTimeout(resolve, lockRetryMs + Math.random() * lockRetryMs));
     }
+  }
+}
+
+/** `<pid> <host>`: lets another process on the same machine see that the holder is gone. */
+const holderIdentity = `${process.pid} ${hostname()}`;
+
+/** True only when the holder ran on this machine and its process no longer exists. */
+function isDeadProcess(pid: string | undefined, host: string | undefined): boolean {
+  const id = Number(pid);
+  if (host !== hostname() || !Number.isInteger(id) || id <= 0 || id === process.pid) return false;
+  try {
+    process.kill(id, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 

@@ -2,7 +2,12 @@ export { type AssertSafeBaseUrlOptions, assertSafeBaseUrl } from './assert-safe-
 export { assertServerRuntime } from './assert-server-runtime.js';
 export { type Clock, systemClock } from './clock.js';
 export { type AuthClientOptions, createAuthClient, type HttpOptions } from './create-auth-client.js';
-export { createRateLimiter, type RateLimiter, type RateLimitOptions } from './create-rate-limiter.js';
+export {
+  createRateLimiter,
+  type RateLimiter,
+  type RateLimitOptions,
+  resolveRateLimiter,
+} from './create-rate-limiter.js';
 export { createTokenClient, type TokenClientOptions } from './create-token-client.js';
 export { createTokenKey, type TokenKeyParts } from './create-token-key.js';
 export { ApiError, type ApiErrorOptions } from './errors/api-error.js';
@@ -29,3 +34,4 @@ export {
 } from './token-manager.js';
 export type { TokenSet } from './token-set.js';
 export { isLeasingTokenStore, type LeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
+export { maxTimerMs, validateHttpOptions } from './validate-http-options.js';

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from './clock.js';
 import { AuthError } from './errors/auth-error.js';
+import { ConfigError } from './errors/config-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -7,6 +8,7 @@ import { MemoryTokenStore } from './memory-token-store.js';
 import { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
 import type { TokenSet } from './token-set.js';
 import { isLeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
+import { timerMilliseconds } from './validate-http-options.js';
 
 /** What a provider supplies: how to get a token and, optionally, how to renew one. Core does the rest. */
 export interface TokenSource {
@@ -94,6 +96,7 @@ export class TokenManager implements AccessTokenProvider {
   readonly #fields: Record<string, unknown>;
 
   constructor(options: TokenManagerOptions) {
+    validateTokenManagerOptions(options);
     this.key = options.key;
     this.#source = options.source;
     this.#store = options.store ?? new MemoryTokenStore();
@@ -340,6 +343,38 @@ export class TokenManager implements AccessTokenProvider {
     if (!this.#storeFailing) return;
     this.#storeFailing = false;
     this.#logger.info({ ...this.#fields, event: 'store.recovered' }, 'token store is back');
+  }
+}
+
+/** Shapes a caller may get wrong, as `ConfigError`s naming the option, at construction. */
+function validateTokenManagerOptions(options: TokenManagerOptions): void {
+  const packageName = options.packageName ?? '@auth/core';
+  const fail = (option: string, requirement: string): never => {
+    throw new ConfigError(`${packageName}: ${option} ${requirement}.`, { option });
+  };
+  const hasMethods = (value: unknown, names: string[]) =>
+    typeof value === 'object' &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+  if (!hasMethods(options.source, ['obtain'])) fail('source', 'must have an obtain() method');
+  if (options.store !== undefined && !hasMethods(options.store, ['get', 'set', 'delete'])) {
+    fail('store', 'must be a TokenStore with get, set and delete methods');
+  }
+  if (options.clock !== undefined && !hasMethods(options.clock, ['now'])) fail('clock', 'must have a now() method');
+  if (options.logger !== undefined && !hasMethods(options.logger, ['debug', 'info', 'warn', 'error'])) {
+    fail('logger', 'must have debug, info, warn and error methods');
+  }
+  if (options.leaseTtlMs !== undefined) timerMilliseconds(options.leaseTtlMs, 'leaseTtlMs', packageName);
+  if (options.leasePollMs !== undefined) timerMilliseconds(options.leasePollMs, 'leasePollMs', packageName);
+  const policy = options.refreshPolicy;
+  if (policy === undefined) return;
+  if (typeof policy !== 'object' || policy === null) fail('refreshPolicy', 'must be an object');
+  for (const [name, value] of Object.entries(policy)) {
+    const ratio = name === 'ratio' || name === 'jitterRatio';
+    if (!(name in defaultRefreshPolicy)) fail(`refreshPolicy.${name}`, 'is not a known refresh policy option');
+    if (value === undefined) continue;
+    const valid = typeof value === 'number' && Number.isFinite(value) && value >= 0 && (!ratio || value <= 1);
+    if (!valid) fail(`refreshPolicy.${name}`, ratio ? 'must be a number from 0 to 1' : 'must be a non-negative number');
   }
 }
 

@@ -3,7 +3,6 @@ import {
   assertServerRuntime,
   type Clock,
   createAuthClient,
-  createRateLimiter,
   createTokenClient,
   createTokenKey,
   type HttpOptions,
@@ -13,6 +12,7 @@ import {
   pickTokenLifecycleOptions,
   type RefreshPolicy,
   redactUrl,
+  resolveRateLimiter,
   systemClock,
   TokenManager,
   type TokenSet,
@@ -110,9 +110,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
   const http = pickHttpOptions(options);
   const { logger } = http;
   // Musimap's limit is per client id and counts token requests too: one budget for both clients.
-  if (http.rateLimit !== undefined && !('acquire' in http.rateLimit)) {
-    http.rateLimit = createRateLimiter(http.rateLimit, packageName);
-  }
+  if (http.rateLimit !== undefined) http.rateLimit = resolveRateLimiter(http.rateLimit, packageName);
 
   const tokenClient = createTokenClient({ ...http, prefix: baseUrl, packageName, logFields });
   const tokenUrl = redactUrl(`${baseUrl}/${tokenPath}`);

@@ -239,7 +239,7 @@ describe.concurrent('SIGKILL during a Musement rotation, restart on the same Fil
 });
 
 describe('the refresh lease of a killed process', () => {
-  it.fails('GAP(core file-token-store.ts): a lease whose holder was SIGKILLed is taken over at once, not after its TTL (15 s)', async () => {
+  it('GAP(core file-token-store.ts): a lease whose holder was SIGKILLed is taken over at once, not after its TTL (15 s)', async () => {
     const emulator = await startMusementEmulator();
     const storePath = join(directory, 'tokens-lease.json');
     try {

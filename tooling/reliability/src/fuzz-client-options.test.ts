@@ -38,73 +38,13 @@ interface KnownBug {
   example: unknown;
 }
 
-const isSet = (value: unknown) => value !== undefined && value !== null;
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const largestTimerMs = 2_147_483_647;
-
-const sharedBugs: Record<string, KnownBug> = {
-  logger: {
-    where: 'core create-auth-fetch.ts: a logger without the four methods is used as is',
-    triggers: (value) =>
-      Boolean(value) &&
-      !(isObject(value) && ['debug', 'info', 'warn', 'error'].every((level) => typeof value[level] === 'function')),
-    example: {},
-  },
-  fetch: {
-    where: 'core create-auth-fetch.ts: a fetch that is not a function is called',
-    triggers: (value) => Boolean(value) && typeof value !== 'function',
-    example: 'not a function',
-  },
-  visibleQueryParameters: {
-    where: 'core create-auth-client.ts: visibleQueryParameters is spread without a check',
-    triggers: (value) =>
-      isSet(value) && typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function',
-    example: 5,
-  },
-  rateLimit: {
-    where: "core create-auth-client.ts (and musimap): `'acquire' in rateLimit` on a value that is not an object",
-    triggers: (value) => value !== undefined && (value === null || typeof value !== 'object'),
-    example: 'fast',
-  },
-  timeoutMs: {
-    where: 'core create-auth-client.ts positiveNumber: no upper bound; ky throws RangeError past 2^31 − 1 ms',
-    triggers: (value) => typeof value === 'number' && Number.isFinite(value) && value > largestTimerMs,
-    example: 3_000_000_000,
-  },
-  totalTimeoutMs: {
-    where: 'core create-auth-client.ts positiveNumber: no upper bound; ky throws RangeError past 2^31 − 1 ms',
-    triggers: (value) => typeof value === 'number' && Number.isFinite(value) && value > largestTimerMs,
-    example: 3_000_000_000,
-  },
-};
-const clockBug: KnownBug = {
-  where: 'core token-manager.ts (and the providers): a clock without now() is used as is',
-  triggers: (value) => isSet(value) && typeof (value as { now?: unknown }).now !== 'function',
-  example: { now: 'soon' },
-};
-
-const knownBugs: Record<string, Record<string, KnownBug>> = {
-  createGomusClient: {
-    ...sharedBugs,
-    headers: {
-      where: 'gomus create-gomus-client.ts: headers are handed to ky unchecked',
-      triggers: (value) =>
-        Boolean(value) &&
-        !(
-          isObject(value) &&
-          Object.entries(value).every(
-            ([name, item]) =>
-              headerName.test(name) && !/[\r\n\0]/.test(String(item)) && String(item) === String(item).trim(),
-          )
-        ),
-      example: { 'bad header': 'x' },
-    },
-  },
-  createMusementClient: { ...sharedBugs, clock: clockBug },
-  createMusimapClient: { ...sharedBugs, clock: clockBug },
-};
+/**
+ * Fixed in core (validate-http-options.ts, TokenManager's option checks) after this suite found them: a logger
+ * without the four methods, a fetch that is not a function, visibleQueryParameters that is not an array, a rateLimit
+ * that is not an object, timeouts past 2^31 − 1 ms, a clock without now(), gomus headers with an invalid name. None is
+ * open now; a new one goes here with the place to fix it.
+ */
+const knownBugs: Record<string, Record<string, KnownBug>> = {};
 
 const capturingLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
