@@ -1,5 +1,7 @@
 // Runs one provider emulator in its own process, so that the server does not compete with the load generator for
 // one event loop. Started by emulator-process.ts with fork(); answers its commands over IPC.
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type EmulatorHandle, startGomusEmulator, startMusementEmulator, startMusimapEmulator } from '@auth/testing';
 import type { EmulatorCommand, EmulatorKind, EmulatorReply } from './emulator-process.ts';
 
@@ -12,6 +14,9 @@ interface ChildConfig {
 const config = JSON.parse(process.argv[2] ?? '{}') as ChildConfig;
 const starters = { gomus: startGomusEmulator, musement: startMusementEmulator, musimap: startMusimapEmulator };
 const emulator: EmulatorHandle = await starters[config.kind](config.options);
+// The server's own stalls, so that a slow answer can be told apart from a slow client.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const reply = (message: EmulatorReply) => {
   if (process.connected) process.send?.(message);
@@ -27,9 +32,15 @@ const answer = async (command: EmulatorCommand): Promise<unknown> => {
     case 'expireAllTokens':
       emulator.expireAllTokens();
       return undefined;
+    case 'maxLoopDelayMs': {
+      const max = loopDelay.max / 1e6;
+      loopDelay.reset();
+      return max;
+    }
     case 'tokenRequestTimes':
       return emulator.requests.filter((request) => request.path === config.tokenPath).map((r) => r.receivedAt);
     case 'close':
+      loopDelay.disable();
       await emulator.close();
       return undefined;
   }

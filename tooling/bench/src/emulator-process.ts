@@ -6,7 +6,7 @@ export type EmulatorKind = 'gomus' | 'musement' | 'musimap';
 
 export interface EmulatorCommand {
   id: number;
-  name: 'counters' | 'reset' | 'expireAllTokens' | 'tokenRequestTimes' | 'close';
+  name: 'counters' | 'reset' | 'expireAllTokens' | 'tokenRequestTimes' | 'maxLoopDelayMs' | 'close';
 }
 
 export interface EmulatorReply {
@@ -23,6 +23,8 @@ export interface EmulatorProcess {
   /** Zeroes the counters and the rate-limit windows; issued tokens stay valid. */
   reset(): Promise<void>;
   expireAllTokens(): Promise<void>;
+  /** The longest event-loop stall of the emulator process since the previous call, ms. */
+  maxLoopDelayMs(): Promise<number>;
   /** When each token request still in the request log arrived (epoch ms). */
   tokenRequestTimes(): Promise<number[]>;
   close(): Promise<void>;
@@ -87,6 +89,7 @@ export async function startEmulatorProcess(
     reset: () => send<void>('reset'),
     expireAllTokens: () => send<void>('expireAllTokens'),
     tokenRequestTimes: () => send<number[]>('tokenRequestTimes'),
+    maxLoopDelayMs: () => send<number>('maxLoopDelayMs'),
     close() {
       closing ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {

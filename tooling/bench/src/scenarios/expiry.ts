@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '@auth/core';
 import {
@@ -19,9 +20,16 @@ export interface ExpirySettings {
   durationMs: number;
   /** Calls kept in flight. */
   concurrency: number;
+  /** Unmeasured calls at the same concurrency first (opens the connections). */
+  warmupMs: number;
 }
 
-export const expiryDefaults: ExpirySettings = { tokenLifetimeMs: 2_000, durationMs: 20_000, concurrency: 32 };
+export const expiryDefaults: ExpirySettings = {
+  tokenLifetimeMs: 2_000,
+  durationMs: 20_000,
+  concurrency: 32,
+  warmupMs: 500,
+};
 
 /** p99 of calls that overlapped a token request, at most this multiple of the p99 of the others. */
 export const expiryP99Target = 1.1;
@@ -79,8 +87,9 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
     for (const create of factories) {
       const recorder = createRecorder();
       const contender = create(recorder);
-      // Warm: one call obtains the first token, so that the run measures expiry, not the cold start.
+      // Warm: the first token and the connections, so that the run measures expiry, not the cold start.
       await contender.call();
+      await runClosedLoop(() => contender.call(), { concurrency: settings.concurrency, durationMs: settings.warmupMs });
       await emulator.reset();
       // The warm-up's token exchange stays recorded: calls of the run start out holding its token.
       recorder.unauthorizedCalls.clear();
@@ -89,6 +98,8 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
       // A stalled process (GC, a busy machine) cannot renew in time: measured, to tell such a stall from a bug.
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
+      await emulator.maxLoopDelayMs();
+      const connections = watchConnections();
       let nextId = 0;
       const ids: string[] = [];
       const result = await runClosedLoop(
@@ -99,7 +110,9 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
         { concurrency: settings.concurrency, durationMs: settings.durationMs },
       );
       loopDelay.disable();
+      connections.stop();
       const maxLoopDelayMs = loopDelay.max / 1e6;
+      const serverMaxLoopDelayMs = await emulator.maxLoopDelayMs();
       const counters = await emulator.counters();
       const analysis = analyse(result.startsMs, result.latenciesMs, ids, recorder, settings.tokenLifetimeMs);
       const ours = contender.role === 'ours';
@@ -114,7 +127,7 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
             note: [
               `${counters.tokenRequests} token requests, ${result.completed} calls`,
               describeUnauthorized(recorder, settings.tokenLifetimeMs),
-              `longest token exchange ${analysis.longestExchangeMs.toFixed(0)} ms, longest event-loop stall ${maxLoopDelayMs.toFixed(0)} ms`,
+              `longest token exchange ${analysis.longestExchangeMs.toFixed(0)} ms; longest event-loop stall ${maxLoopDelayMs.toFixed(0)} ms here, ${serverMaxLoopDelayMs.toFixed(0)} ms in the emulator; ${connections.opened} new connections (slowest connect ${connections.slowestMs.toFixed(0)} ms)`,
               recorder.warnings.length > 0 ? `client warnings: ${[...new Set(recorder.warnings)].join(', ')}` : '',
             ]
               .filter(Boolean)
@@ -150,6 +163,9 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
         errors: result.errors,
         tokenExchanges: recorder.exchanges.length,
         maxLoopDelayMs,
+        serverMaxLoopDelayMs,
+        newConnections: connections.opened,
+        slowestConnectMs: connections.slowestMs,
         warnings: recorder.warnings,
         unauthorizedEpisodes: unauthorizedEpisodes(recorder, settings.tokenLifetimeMs),
         ...analysis,
@@ -315,4 +331,31 @@ function describeUnauthorized(recorder: Recorder, lifetimeMs: number): string {
   if (episodes.length === 0) return '';
   const shown = episodes.slice(0, 3).map((episode) => `${episode.count} at token age ${episode.tokenAgeMs} ms`);
   return `401 episodes: ${shown.join(', ')}${episodes.length > 3 ? `, … (${episodes.length})` : ''}`;
+}
+
+/** Counts the connections Node's fetch opens meanwhile and the slowest connect (undici's diagnostics channels). */
+function watchConnections() {
+  // Connects are matched in the order they began: undici publishes a fresh object on each channel.
+  const pending: number[] = [];
+  const watch = { opened: 0, slowestMs: 0 };
+  const before = () => void pending.push(performance.now());
+  const connected = () => {
+    const at = pending.shift();
+    watch.opened += 1;
+    if (at !== undefined) watch.slowestMs = Math.max(watch.slowestMs, performance.now() - at);
+  };
+  diagnostics.subscribe('undici:client:beforeConnect', before);
+  diagnostics.subscribe('undici:client:connected', connected);
+  return {
+    get opened() {
+      return watch.opened;
+    },
+    get slowestMs() {
+      return watch.slowestMs;
+    },
+    stop() {
+      diagnostics.unsubscribe('undici:client:beforeConnect', before);
+      diagnostics.unsubscribe('undici:client:connected', connected);
+    },
+  };
 }
