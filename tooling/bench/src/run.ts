@@ -1,26 +1,31 @@
 // `pnpm bench`: every scenario, every contender, one machine, one run. Prints the table and writes the same figures
 // to results/latest.json. Scenario numbers as arguments run only those (e.g. `node src/run.ts 1 6`).
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { renderMarkdown, renderTable, type ScenarioResult } from './report.ts';
-import { runColdHerd } from './scenarios/cold-herd.ts';
-import { runExpiry } from './scenarios/expiry.ts';
-import { runFleet } from './scenarios/fleet.ts';
-import { runFootprint } from './scenarios/footprint.ts';
-import { runOverhead } from './scenarios/overhead.ts';
-import { runRateLimit } from './scenarios/rate-limit.ts';
+import { scenarios } from './scenarios/index.ts';
 
-const scenarios: Array<[string, () => Promise<ScenarioResult>]> = [
-  ['1 overhead', () => runOverhead()],
-  ['2 cold herd', () => runColdHerd()],
-  ['3 expiry', () => runExpiry()],
-  ['4 rate limit', () => runRateLimit()],
-  ['5 fleet', () => runFleet()],
-  ['6 footprint', () => runFootprint()],
-];
+const scenarioScript = fileURLToPath(new URL('./run-scenario.ts', import.meta.url));
 
-// Ctrl-C: exit through 'exit' handlers, so that the redis-server we started is stopped too (emulator and fleet
-// processes stop on their own when their IPC channel closes).
+/** Runs scenario `key` in a fresh Node process and resolves with its result. */
+function runInChild(key: string): Promise<ScenarioResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(scenarioScript, [key], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    let result: ScenarioResult | undefined;
+    child.on('message', (message: { result?: ScenarioResult }) => {
+      result = message.result;
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (result) resolve(result);
+      else reject(new Error(`the scenario process exited (${code ?? signal}) without a result`));
+    });
+  });
+}
+// Ctrl-C: scenario processes stop their own children (emulators and fleet processes stop when their IPC channel
+// closes, redis-server from an 'exit' handler).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 const selected = process.argv.slice(2);
@@ -38,12 +43,12 @@ console.log(
 
 const results: ScenarioResult[] = [];
 let crashed = false;
-for (const [name, run] of scenarios) {
-  if (selected.length > 0 && !selected.includes(name.split(' ')[0]!)) continue;
+for (const [key, { name }] of Object.entries(scenarios)) {
+  if (selected.length > 0 && !selected.includes(key)) continue;
   process.stdout.write(`bench: ${name} … `);
   const scenarioStarted = performance.now();
   try {
-    const result = await run();
+    const result = await runInChild(key);
     results.push(result);
     console.log(
       result.skipped ? `skipped: ${result.skipped}` : `${((performance.now() - scenarioStarted) / 1000).toFixed(1)} s`,

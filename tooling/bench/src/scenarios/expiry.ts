@@ -1,6 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '@auth/core';
+import { collectGarbage, watchGarbageCollection } from '../collect-garbage.ts';
 import {
   axiosAuthRefresh,
   type Contender,
@@ -66,7 +67,7 @@ function createRecorder(): Recorder {
  * for `durationMs`. Figures: 401s the server sent; calls that waited on a refresh (their first attempt got a 401, or
  * they started while the newest token the contender had received was already expired, so they could only wait); and
  * the p99 of calls that overlapped a token request divided by the p99 of calls that overlapped windows as long a
- * quarter lifetime away (steady state, with the same bias towards long calls).
+ * quarter lifetime away (steady state, selected with the same bias towards long calls).
  */
 export async function runExpiry(settings: ExpirySettings = expiryDefaults): Promise<ScenarioResult> {
   const started = performance.now();
@@ -96,6 +97,8 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
       recorder.unauthorizedAt.length = 0;
       recorder.unauthorizedUnknown = 0;
       // A stalled process (GC, a busy machine) cannot renew in time: measured, to tell such a stall from a bug.
+      collectGarbage();
+      const garbage = watchGarbageCollection();
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
       await emulator.maxLoopDelayMs();
@@ -111,6 +114,7 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
       );
       loopDelay.disable();
       connections.stop();
+      const collections = garbage.stop();
       const maxLoopDelayMs = loopDelay.max / 1e6;
       const serverMaxLoopDelayMs = await emulator.maxLoopDelayMs();
       const counters = await emulator.counters();
@@ -127,7 +131,7 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
             note: [
               `${counters.tokenRequests} token requests, ${result.completed} calls`,
               describeUnauthorized(recorder, settings.tokenLifetimeMs),
-              `longest token exchange ${analysis.longestExchangeMs.toFixed(0)} ms; longest event-loop stall ${maxLoopDelayMs.toFixed(0)} ms here, ${serverMaxLoopDelayMs.toFixed(0)} ms in the emulator; ${connections.opened} new connections (slowest connect ${connections.slowestMs.toFixed(0)} ms)`,
+              `longest token exchange ${analysis.longestExchangeMs.toFixed(0)} ms; longest event-loop stall ${maxLoopDelayMs.toFixed(0)} ms here (longest GC pause ${collections.longestPauseMs.toFixed(0)} ms), ${serverMaxLoopDelayMs.toFixed(0)} ms in the emulator; ${connections.opened} new connections (slowest connect ${connections.slowestMs.toFixed(0)} ms)`,
               recorder.warnings.length > 0 ? `client warnings: ${[...new Set(recorder.warnings)].join(', ')}` : '',
             ]
               .filter(Boolean)
@@ -151,7 +155,7 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
             ...base,
             figure: 'p99 during refresh / steady p99',
             value: Math.round(analysis.ratio * 1000) / 1000,
-            note: `${analysis.duringP99.toFixed(1)} ms over ${analysis.duringCount} calls vs ${analysis.steadyP99.toFixed(1)} ms over ${analysis.steadyCount} (as many calls ±${settings.tokenLifetimeMs / 4} ms away); all calls ${analysis.allP99.toFixed(1)} ms`,
+            note: `${analysis.duringP99.toFixed(1)} ms over ${analysis.duringCount} calls vs ${analysis.steadyP99.toFixed(1)} ms over ${analysis.steadyCount} (windows as long, ±${settings.tokenLifetimeMs / 4} ms away); all calls ${analysis.allP99.toFixed(1)} ms`,
           },
           ours ? { max: expiryP99Target } : undefined,
         ),
@@ -164,6 +168,7 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
         tokenExchanges: recorder.exchanges.length,
         maxLoopDelayMs,
         serverMaxLoopDelayMs,
+        longestGcPauseMs: collections.longestPauseMs,
         newConnections: connections.opened,
         slowestConnectMs: connections.slowestMs,
         warnings: recorder.warnings,
@@ -219,18 +224,21 @@ export function analyse(
       during.push(latenciesMs[index]!);
     }
   }
-  // The reference is matched to each token request: as many calls as overlapped it, taken around the same moment a
-  // quarter lifetime earlier and later (none overlapping a token request). Load on a shared machine changes from
-  // second to second; unmatched, the two sets would sample different moments in different proportions.
-  const midpoints = Array.from(startsMs, (start, index) => ({ at: start + latenciesMs[index]! / 2, index }))
-    .filter(({ index }) => overlapsExchange[index] === 0)
-    .sort((a, b) => a.at - b.at);
+  // The reference: calls overlapping windows as long as each token request (merged where they overlap), a quarter
+  // lifetime earlier and later, where none runs. Calls selected by overlapping a window are biased towards long ones
+  // (a long call overlaps more windows); the reference is selected the same way, at nearly the same moment.
   const shift = lifetimeMs / 4;
-  for (const [from, to] of mergeIntervals(exchanges)) {
-    const count = countOverlapping(startsMs, latenciesMs, from, to);
-    for (const center of [(from + to) / 2 - shift, (from + to) / 2 + shift]) {
-      for (const index of nearest(midpoints, center, count)) steady.push(latenciesMs[index]!);
-    }
+  const controls = mergeIntervals(exchanges).flatMap(
+    ([from, to]): Array<[number, number]> => [
+      [from - shift, to - shift],
+      [from + shift, to + shift],
+    ],
+  );
+  for (let index = 0; index < startsMs.length; index++) {
+    if (overlapsExchange[index] === 1) continue;
+    const start = startsMs[index]!;
+    const end = start + latenciesMs[index]!;
+    for (const [from, to] of controls) if (from < end && to > start) steady.push(latenciesMs[index]!);
   }
   const duringP99 = quantile(during, 0.99);
   const steadyP99 = quantile(steady, 0.99);
@@ -257,28 +265,6 @@ function mergeIntervals(intervals: Array<[number, number]>): Array<[number, numb
     else merged.push([from, to]);
   }
   return merged;
-}
-
-function countOverlapping(startsMs: Float64Array, latenciesMs: Float64Array, from: number, to: number): number {
-  let count = 0;
-  for (let index = 0; index < startsMs.length; index++) {
-    const start = startsMs[index]!;
-    if (start < to && start + latenciesMs[index]! > from) count += 1;
-  }
-  return count;
-}
-
-/** Indexes of the `count` calls whose midpoints are nearest to `center` (`sorted` by midpoint). */
-function nearest(sorted: Array<{ at: number; index: number }>, center: number, count: number): number[] {
-  let high = sorted.findIndex((item) => item.at >= center);
-  if (high === -1) high = sorted.length;
-  let low = high - 1;
-  const chosen: number[] = [];
-  while (chosen.length < count && (low >= 0 || high < sorted.length)) {
-    const takeLow = high >= sorted.length || (low >= 0 && center - sorted[low]!.at <= sorted[high]!.at - center);
-    chosen.push(takeLow ? sorted[low--]!.index : sorted[high++]!.index);
-  }
-  return chosen;
 }
 
 function lastAtOrBefore(sorted: number[], value: number): number | undefined {
