@@ -154,7 +154,7 @@ export async function runExpiry(settings: ExpirySettings = expiryDefaults): Prom
           {
             ...base,
             figure: 'p99 during refresh / steady p99',
-            value: Math.round(analysis.ratio * 1000) / 1000,
+            value: Number.isFinite(analysis.ratio) ? Math.round(analysis.ratio * 1000) / 1000 : null,
             note: `${analysis.duringP99.toFixed(1)} ms over ${analysis.duringCount} calls vs ${analysis.steadyP99.toFixed(1)} ms over ${analysis.steadyCount} (windows as long, ±${settings.tokenLifetimeMs / 4} ms away); all calls ${analysis.allP99.toFixed(1)} ms`,
           },
           ours ? { max: expiryP99Target } : undefined,
