@@ -98,11 +98,14 @@ describe('retry', () => {
     server.apiFaults.push({ status: 500 }, { status: 502 }, { status: 408 });
     expect((await api.get('data')).status).toBe(200);
     expect(server.apiRequests).toHaveLength(4);
+    server.apiFaults.push({ status: 507 }, { status: 520 });
+    expect((await api.get('data')).status).toBe(200);
+    expect(server.apiRequests).toHaveLength(7);
     server.apiFaults.push({ status: 501 });
     await expect(api.get('data')).rejects.toMatchObject({ status: 501 });
     server.apiFaults.push({ status: 400 });
     await expect(api.get('data')).rejects.toMatchObject({ status: 400 });
-    expect(server.apiRequests).toHaveLength(6);
+    expect(server.apiRequests).toHaveLength(9);
   });
 
   it('never retries sooner than Retry-After: 2', async () => {

@@ -40,6 +40,16 @@ export const retryableStatusCodes: readonly number[] = Object.freeze([
   ...Array.from({ length: 100 }, (_, index) => 500 + index).filter((status) => status !== 501 && status !== 505),
 ]);
 
+/** The retryable statuses ky checks itself; `isRetryableStatus` covers the rest. */
+export const commonRetryableStatusCodes: readonly number[] = Object.freeze([408, 429, 500, 502, 503, 504]);
+
+const retryableStatusSet = new Set(retryableStatusCodes);
+
+/** 408, 429 and every 5xx except 501 and 505. */
+export function isRetryableStatus(status: number): boolean {
+  return retryableStatusSet.has(status);
+}
+
 /** Normalises user retry options (a number is a limit) once, with defaults, and rejects nonsense. */
 export function resolveRetryOptions(
   retry: RetryOptions | number | undefined,
@@ -80,7 +90,8 @@ export function toKyRetry(options: Required<RetryOptions>): KyRetryOptions {
   return {
     limit: options.limit,
     methods: options.retryNonIdempotent ? [...idempotentMethods, 'post', 'patch'] : idempotentMethods,
-    statusCodes: [...retryableStatusCodes],
+    // ky copies this list on every call: keep it short; the rarer 5xx are retried by the client's shouldRetry.
+    statusCodes: [...commonRetryableStatusCodes],
     afterStatusCodes: [429, 503],
     maxRetryAfter: options.maxRetryAfterMs,
     backoffLimit: options.maxDelayMs,
@@ -88,9 +99,4 @@ export function toKyRetry(options: Required<RetryOptions>): KyRetryOptions {
     jitter: true,
     retryOnTimeout: true,
   };
-}
-
-/** Full-jitter backoff before retry number `attempt` (1-based): random in [0, min(max, initial × factor^(attempt−1))]. */
-export function backoffDelay(options: Required<RetryOptions>, attempt: number): number {
-  return Math.random() * Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** (attempt - 1));
 }
