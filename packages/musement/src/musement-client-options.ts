@@ -1,10 +1,10 @@
-import type { Clock, HttpOptions, RefreshPolicy, TokenStore } from '@auth/core';
+import type { HttpOptions, TokenLifecycleOptions } from '@auth/core';
 
 /** How the login endpoint is called. */
 export type MusementLoginMethod = 'POST' | 'GET';
 
 /** Options of {@link createMusementClient}. Also accepts every core `HttpOptions` (logger, retry, timeouts, ...). */
-export interface MusementClientOptions extends HttpOptions {
+export interface MusementClientOptions extends HttpOptions, TokenLifecycleOptions {
   /**
    * The Musement host, without `/api/v3`. Plain `http://` is refused except to loopback (see `allowInsecureHttp`).
    * @default 'https://api.musement.com' ('https://sandbox.musement.com' with `sandbox: true`)
@@ -41,16 +41,6 @@ export interface MusementClientOptions extends HttpOptions {
   currency?: string;
   /** Sent as `X-Musement-Market`, e.g. `us`. An unknown market is answered with 400 code -1. @default not sent */
   market?: string;
-  /** Where tokens are kept; one store can hold many clients, hosts and users. @default a new `MemoryTokenStore` */
-  store?: TokenStore;
-  /** Clock used for expiry; inject one in tests. @default the system clock */
-  clock?: Clock;
-  /** When tokens are renewed ahead of their expiry. @default core's `defaultRefreshPolicy` */
-  refreshPolicy?: RefreshPolicy;
-  /** With a leasing store such as `RedisTokenStore`: how long one process may renew for the fleet, in ms. @default 15_000 */
-  leaseTtlMs?: number;
-  /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
-  leasePollMs?: number;
   /** Allow running in a browser, where the client secret would be exposed to every visitor. @default false */
   dangerouslyAllowBrowser?: boolean;
 }

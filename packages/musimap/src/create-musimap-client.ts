@@ -1,7 +1,6 @@
 import {
   assertSafeBaseUrl,
   assertServerRuntime,
-  type Clock,
   createAuthClient,
   createTokenClient,
   createTokenKey,
@@ -10,13 +9,12 @@ import {
   loadSetting,
   pickHttpOptions,
   pickTokenLifecycleOptions,
-  type RefreshPolicy,
   redactUrl,
   resolveRateLimiter,
   systemClock,
+  type TokenLifecycleOptions,
   TokenManager,
   type TokenSet,
-  type TokenStore,
 } from '@auth/core';
 import type { KyInstance, Options } from 'ky';
 import { packageName } from './package-name.js';
@@ -28,7 +26,7 @@ export const defaultMusimapBaseUrl = 'https://api-v2.musimap.io';
 
 const tokenPath = 'oauth/access_tokens/client';
 
-export interface MusimapClientOptions extends HttpOptions {
+export interface MusimapClientOptions extends HttpOptions, TokenLifecycleOptions {
   /**
    * The Web API root; every `api` path is appended to it.
    * @default 'https://api-v2.musimap.io'
@@ -45,19 +43,6 @@ export interface MusimapClientOptions extends HttpOptions {
    * @default none
    */
   environment?: string;
-  /** Where tokens are cached; share one (e.g. Redis) across processes. @default a new MemoryTokenStore */
-  store?: TokenStore;
-  /** Source of the current time for token lifetimes; inject one in tests. @default the system clock */
-  clock?: Clock;
-  /**
-   * When a token is renewed ahead of expiry. @default 20% of the lifetime, clamped to [30 s, 5 min], at most half
-   * the lifetime (a 2 h token is renewed 5 min before it expires), 10% jitter
-   */
-  refreshPolicy?: RefreshPolicy;
-  /** With a leasing store such as `RedisTokenStore`: how long one process may renew for the fleet, in ms. @default 15_000 */
-  leaseTtlMs?: number;
-  /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
-  leasePollMs?: number;
   /** Allow running where `window` and `document` exist: the secret would be visible to every visitor. @default false */
   dangerouslyAllowBrowser?: boolean;
 }
