@@ -5,17 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
+import { bundleOptions } from './measure-size.ts';
 
 const packages = fileURLToPath(new URL('../../../packages/', import.meta.url));
 const common = {
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  write: false,
-  external: ['ky', 'ioredis', 'node:*'],
-  logLevel: 'silent',
+  ...bundleOptions,
   alias: { '@auth/core': `${packages}core/src/index.ts` },
 } satisfies BuildOptions;
 
