@@ -8,7 +8,7 @@ import { MemoryTokenStore } from './memory-token-store.js';
 import { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
 import type { TokenSet } from './token-set.js';
 import { isLeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
-import { timerMilliseconds } from './validate-http-options.js';
+import { assertLogger, timerMilliseconds } from './validate-http-options.js';
 
 /** What a provider supplies: how to get a token and, optionally, how to renew one. Core does the rest. */
 export interface TokenSource {
@@ -361,9 +361,7 @@ function validateTokenManagerOptions(options: TokenManagerOptions): void {
     fail('store', 'must be a TokenStore with get, set and delete methods');
   }
   if (options.clock !== undefined && !hasMethods(options.clock, ['now'])) fail('clock', 'must have a now() method');
-  if (options.logger !== undefined && !hasMethods(options.logger, ['debug', 'info', 'warn', 'error'])) {
-    fail('logger', 'must have debug, info, warn and error methods');
-  }
+  assertLogger(options.logger, packageName);
   if (options.leaseTtlMs !== undefined) timerMilliseconds(options.leaseTtlMs, 'leaseTtlMs', packageName);
   if (options.leasePollMs !== undefined) timerMilliseconds(options.leasePollMs, 'leasePollMs', packageName);
   const policy = options.refreshPolicy;

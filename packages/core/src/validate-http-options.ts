@@ -15,14 +15,7 @@ export function validateHttpOptions(options: HttpOptions, packageName: string): 
     throw new ConfigError(`${packageName}: ${option} ${requirement}.`, { option });
   };
   const { logger, fetch, visibleQueryParameters, rateLimit, allowInsecureHttp } = options;
-  if (logger !== undefined) {
-    if (typeof logger !== 'object' || logger === null) fail('logger', 'must be a pino-compatible logger object');
-    for (const level of logLevels) {
-      if (typeof (logger as unknown as Record<string, unknown>)[level] !== 'function') {
-        fail('logger', `must have debug, info, warn and error methods (${level} is missing)`);
-      }
-    }
-  }
+  assertLogger(logger, packageName);
   if (fetch !== undefined && typeof fetch !== 'function') fail('fetch', 'must be a fetch function');
   if (
     visibleQueryParameters !== undefined &&
@@ -35,6 +28,24 @@ export function validateHttpOptions(options: HttpOptions, packageName: string): 
   }
   if (allowInsecureHttp !== undefined && typeof allowInsecureHttp !== 'boolean') {
     fail('allowInsecureHttp', 'must be a boolean');
+  }
+}
+
+/** A pino-compatible logger (debug, info, warn and error methods), or a `ConfigError` naming the missing level. */
+export function assertLogger(logger: unknown, packageName: string): void {
+  if (logger === undefined) return;
+  if (typeof logger !== 'object' || logger === null) {
+    throw new ConfigError(`${packageName}: logger must be a pino-compatible logger object.`, { option: 'logger' });
+  }
+  for (const level of logLevels) {
+    if (typeof (logger as Record<string, unknown>)[level] !== 'function') {
+      throw new ConfigError(
+        `${packageName}: logger must have debug, info, warn and error methods (${level} is missing).`,
+        {
+          option: 'logger',
+        },
+      );
+    }
   }
 }
 
