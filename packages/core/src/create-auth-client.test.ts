@@ -175,6 +175,23 @@ describe('retry', () => {
     expect(times[5]! - times[0]!).toBeGreaterThanOrEqual(240);
   });
 
+  it('fails at once with a client-side RateLimitError when the rateLimit has no slot within timeoutMs', async () => {
+    const server = await testServer((_request, response) => sendJson(response, 200, {}));
+    // One request per 100 s: the second call's turn is far past its 1 s attempt timeout.
+    const api = createAuthClient({ prefix: server.url, timeoutMs: 1_000, rateLimit: { requestsPerSecond: 0.01 } });
+    await api.get('first?token=secret-value');
+    const error = await api.get('second?token=secret-value').catch((caught: unknown) => caught);
+
+    expect(RateLimitError.isInstance(error)).toBe(true);
+    const limited = error as RateLimitError;
+    expect(limited.source).toBe('client');
+    expect(limited.retryAfterMs).toBeGreaterThan(90_000);
+    expect(limited.message).toMatch(/was not sent: the client-side rateLimit has no free slot/);
+    expect(limited.message).not.toContain('secret-value');
+    // Refused up front: not a timeout (NetworkError) after a useless wait, and no retry.
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('times out a hanging attempt, retries it, and ends with NetworkError at the deadline', async () => {
     const server = await testServer(() => {
       /* never answers */

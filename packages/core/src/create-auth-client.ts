@@ -121,7 +121,9 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.scheme ? { scheme: options.scheme } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.rateLimit ? { rateLimiter: resolveRateLimiter(options.rateLimit, packageName) } : {}),
+    ...(options.rateLimit
+      ? { rateLimiter: resolveRateLimiter(options.rateLimit, packageName), maxRateLimitWaitMs: timeoutMs }
+      : {}),
     ...(options.logFields ? { logFields: options.logFields } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.keepErrorBody === false ? { bufferBody: true } : {}),

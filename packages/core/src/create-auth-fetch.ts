@@ -1,5 +1,6 @@
-import type { RateLimiter } from './create-rate-limiter.js';
+import { type RateLimiter, RateLimiterBusy } from './create-rate-limiter.js';
 import { NetworkError } from './errors/network-error.js';
+import { RateLimitError } from './errors/rate-limit-error.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { redactUrl } from './redact-url.js';
@@ -20,6 +21,8 @@ export interface AuthFetchOptions {
   /** Query parameters whose values may appear in logs. */
   visibleQueryParameters?: readonly string[];
   rateLimiter?: RateLimiter;
+  /** The longest wait for a rate-limiter slot; a longer one fails at once (the attempt would time out). */
+  maxRateLimitWaitMs?: number;
   /** Fields added to every log record, e.g. `{ provider: 'musement', environment: 'staging' }`. */
   logFields?: Record<string, unknown>;
   fetch?: typeof globalThis.fetch;
@@ -74,8 +77,22 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
       }
     : baseFetch;
 
+  const acquireSlot = async (limiter: RateLimiter, request: Request): Promise<void> => {
+    try {
+      await limiter.acquire(request.signal, options.maxRateLimitWaitMs);
+    } catch (error) {
+      if (!(error instanceof RateLimiterBusy)) throw error;
+      const url = redactUrl(request.url, visibleQueryParameters);
+      const retryAfterMs = Math.ceil(error.waitMs);
+      throw new RateLimitError(
+        `${packageName}: ${request.method} ${url} was not sent: the client-side rateLimit has no free slot for ${retryAfterMs} ms, longer than timeoutMs (${options.maxRateLimitWaitMs} ms).`,
+        { status: 429, method: request.method, url, retryAfterMs, source: 'client' },
+      );
+    }
+  };
+
   const send = async (request: Request, init: FetchInit, attempt: number, replay: boolean): Promise<Response> => {
-    if (rateLimiter) await rateLimiter.acquire(request.signal);
+    if (rateLimiter) await acquireSlot(rateLimiter, request);
     if (!logging) return exchange(request, init);
     const started = performance.now();
     const record = {

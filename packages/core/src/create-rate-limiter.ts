@@ -9,20 +9,31 @@ export interface RateLimitOptions {
 }
 
 export interface RateLimiter {
-  /** Resolves when the caller may send; callers are served in arrival order. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the caller may send; callers are served in arrival order. When the caller's turn is further away
+   * than `maxWaitMs`, the built-in limiter rejects at once with a {@link RateLimiterBusy} instead of queueing a wait
+   * that would only end in a timeout.
+   */
+  acquire(signal?: AbortSignal, maxWaitMs?: number): Promise<void>;
 }
 
-interface Waiter {
-  resolve: () => void;
-  reject: (reason: unknown) => void;
-  signal: AbortSignal | undefined;
+/** The rejection of `acquire` when the next free slot is further away than the caller can wait. */
+export class RateLimiterBusy extends Error {
+  override readonly name = 'RateLimiterBusy';
+  /** How long the caller would have had to wait, in ms. */
+  readonly waitMs: number;
+
+  constructor(waitMs: number) {
+    super(`the client-side rate limit has no free slot for ${Math.ceil(waitMs)} ms`);
+    this.waitMs = waitMs;
+  }
 }
+
 
 /**
  * A token bucket refilled on the real clock when requests actually leave: after an event-loop stall at most `burst`
  * requests go out together, never the backlog of every slot that fell due during the stall. Waiters are served in
- * arrival order by one timer.
+ * arrival order by one timer; a waiter whose signal aborts leaves the queue at once.
  */
 export function createRateLimiter(options: RateLimitOptions, packageName = '@auth/core'): RateLimiter {
   const { requestsPerSecond, burst = 1 } = options;
@@ -35,7 +46,7 @@ export function createRateLimiter(options: RateLimitOptions, packageName = '@aut
     throw new ConfigError(`${packageName}: rateLimit.burst must be a positive integer.`, { option: 'rateLimit.burst' });
   }
   const intervalMs = 1000 / requestsPerSecond;
-  const queue: Waiter[] = [];
+  const queue: (() => void)[] = [];
   let tokens = burst;
   let refilledAt = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -46,29 +57,44 @@ export function createRateLimiter(options: RateLimitOptions, packageName = '@aut
     refilledAt = now;
   };
 
+  /** Time until `count` more tokens are there, in ms (a timer delay: finite, at least 0). */
+  const waitFor = (count: number) => (count <= tokens ? 0 : (count - tokens) * intervalMs);
+
   const drain = () => {
     timer = undefined;
     refill();
     while (queue.length > 0 && tokens >= 1) {
-      const waiter = queue.shift()!;
-      if (waiter.signal?.aborted) continue;
       tokens -= 1;
-      waiter.resolve();
+      queue.shift()!();
     }
-    if (queue.length > 0) timer = setTimeout(drain, (1 - tokens) * intervalMs);
+    if (queue.length > 0) timer = setTimeout(drain, Math.min(waitFor(1), 2 ** 31 - 1));
   };
 
   return {
-    acquire(signal) {
+    acquire(signal, maxWaitMs) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      refill();
+      const waitMs = waitFor(queue.length + 1);
+      if (maxWaitMs !== undefined && waitMs > maxWaitMs) return Promise.reject(new RateLimiterBusy(waitMs));
       // Granted from a timer, never synchronously: a grant then coincides with the moment the caller really sends,
       // even when the event loop was stalled in between.
       return new Promise<void>((resolve, reject) => {
-        queue.push({ resolve, reject, signal });
-        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-        if (timer === undefined) {
-          refill();
-          timer = setTimeout(drain, Math.max(0, (1 - tokens) * intervalMs));
-        }
+        const onAbort = () => {
+          const index = queue.indexOf(grant);
+          if (index !== -1) queue.splice(index, 1);
+          if (queue.length === 0 && timer !== undefined) {
+            clearTimeout(timer);
+            timer = undefined;
+          }
+          reject(signal?.reason);
+        };
+        const grant = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        queue.push(grant);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (timer === undefined) timer = setTimeout(drain, Math.min(waitFor(1), 2 ** 31 - 1));
       });
     },
   };

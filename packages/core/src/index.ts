@@ -5,6 +5,7 @@ export { type AuthClientOptions, createAuthClient, type HttpOptions } from './cr
 export {
   createRateLimiter,
   type RateLimiter,
+  RateLimiterBusy,
   type RateLimitOptions,
   resolveRateLimiter,
 } from './create-rate-limiter.js';

@@ -23,6 +23,8 @@ failOnUnhandledRejections('client option fuzzing');
 const runsPerOption = 40;
 const combinedRuns = 300;
 const deadlineMs = 20_000;
+/** A few slow runs (a rateLimit of 1 request/s waits up to 1 s per call) add up; each one is bounded by the deadline. */
+const optionTestTimeoutMs = 120_000;
 const runCounts: string[] = [];
 
 /**
@@ -109,7 +111,9 @@ interface ClientFactory {
   create(options: Record<string, unknown>): { call(): Promise<unknown> };
 }
 
-const baseHttp = { retry: { limit: 1, initialDelayMs: 1 } };
+// A short attempt timeout bounds every wait a random option can cause (a rateLimit of 0.01 requests/s is refused
+// with a RateLimitError at once rather than queued for 100 s), so each call ends well inside the deadline.
+const baseHttp = { retry: { limit: 1, initialDelayMs: 1 }, timeoutMs: 5_000 };
 
 const factories: { factory: ClientFactory; start(): Promise<EmulatorHandle> }[] = [
   {
@@ -264,7 +268,7 @@ for (const { factory, start } of factories) {
           }),
           { numRuns: runsPerOption },
         );
-      });
+      }, optionTestTimeoutMs);
       if (bug) {
         it.fails(`BUG(${bug.where}): ${factory.name}({ ${option}: ${describeValue(bug.example)} }) → a working client or a ConfigError`, async () => {
           await checkOptions(
