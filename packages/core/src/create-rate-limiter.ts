@@ -29,7 +29,6 @@ export class RateLimiterBusy extends Error {
   }
 }
 
-
 /**
  * A token bucket refilled on the real clock when requests actually leave: after an event-loop stall at most `burst`
  * requests go out together, never the backlog of every slot that fell due during the stall. Waiters are served in

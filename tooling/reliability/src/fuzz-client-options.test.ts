@@ -255,20 +255,24 @@ for (const { factory, start } of factories) {
     const optionNames = Object.keys(factory.values({ url: 'http://127.0.0.1:1' } as EmulatorHandle));
     for (const option of optionNames) {
       const bug = knownBugs[factory.name]?.[option];
-      it(`${option}: any value → a working client or a ConfigError naming the option`, async () => {
-        await fc.assert(
-          fc.asyncProperty(factory.values(emulator)[option]!, async (value) => {
-            fc.pre(!bug?.triggers(value));
-            tally.runs += 1;
-            await checkOptions(
-              factory,
-              { ...factory.base(emulator), [option]: value },
-              `{ ${option}: ${describeValue(value)} }`,
-            );
-          }),
-          { numRuns: runsPerOption },
-        );
-      }, optionTestTimeoutMs);
+      it(
+        `${option}: any value → a working client or a ConfigError naming the option`,
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(factory.values(emulator)[option]!, async (value) => {
+              fc.pre(!bug?.triggers(value));
+              tally.runs += 1;
+              await checkOptions(
+                factory,
+                { ...factory.base(emulator), [option]: value },
+                `{ ${option}: ${describeValue(value)} }`,
+              );
+            }),
+            { numRuns: runsPerOption },
+          );
+        },
+        optionTestTimeoutMs,
+      );
       if (bug) {
         it.fails(`BUG(${bug.where}): ${factory.name}({ ${option}: ${describeValue(bug.example)} }) → a working client or a ConfigError`, async () => {
           await checkOptions(
