@@ -186,7 +186,7 @@ describe('retry', () => {
     const limited = error as RateLimitError;
     expect(limited.source).toBe('client');
     expect(limited.retryAfterMs).toBeGreaterThan(90_000);
-    expect(limited.message).toMatch(/was not sent: the client-side rateLimit has no free slot/);
+    expect(limited.message).toMatch(/not sent: the client-side rateLimit has no slot within timeoutMs/);
     expect(limited.message).not.toContain('secret-value');
     // Refused up front: not a timeout (NetworkError) after a useless wait, and no retry.
     expect(server.requests).toHaveLength(1);

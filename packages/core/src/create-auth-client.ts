@@ -157,17 +157,19 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       }
     },
     hooks: {
+      // Every hook costs each call (ky clones the options for init hooks and races each beforeRequest hook against
+      // totalTimeout), so ours are only there when they have work to do.
       init: [
-        (init) => {
-          // Forwarded by ky to our fetch: counts attempts of this one call.
-          (init as { authCall?: CallState }).authCall = { attempt: 0 };
-        },
+        // Forwarded by ky to our fetch: counts the attempts of this one call, for the log records.
+        ...(options.logger
+          ? [(init: object) => void ((init as { authCall?: CallState }).authCall = { attempt: 0 })]
+          : []),
         ...(options.hooks?.init ?? []),
       ],
       beforeRequest: [
         // Wait for a token before ky starts this attempt's timer: a slow login must not count against (and be
         // reported as) a timeout of an API request that was never sent. Later attempts find the token cached.
-        ...(options.tokens ? [async () => void (await options.tokens?.getToken())] : []),
+        ...(options.tokens && !options.tokens.immediate ? [async () => void (await options.tokens?.getToken())] : []),
         ...(options.hooks?.beforeRequest ?? []),
       ],
       beforeRetry: options.hooks?.beforeRetry ?? [],

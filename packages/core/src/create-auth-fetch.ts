@@ -85,7 +85,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
       const url = redactUrl(request.url, visibleQueryParameters);
       const retryAfterMs = Math.ceil(error.waitMs);
       throw new RateLimitError(
-        `${packageName}: ${request.method} ${url} was not sent: the client-side rateLimit has no free slot for ${retryAfterMs} ms, longer than timeoutMs (${options.maxRateLimitWaitMs} ms).`,
+        `${packageName}: ${request.method} ${url} not sent: the client-side rateLimit has no slot within timeoutMs (next in ${retryAfterMs} ms).`,
         { status: 429, method: request.method, url, retryAfterMs, source: 'client' },
       );
     }

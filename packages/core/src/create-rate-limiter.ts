@@ -24,7 +24,7 @@ export class RateLimiterBusy extends Error {
   readonly waitMs: number;
 
   constructor(waitMs: number) {
-    super(`the client-side rate limit has no free slot for ${Math.ceil(waitMs)} ms`);
+    super(`no rate limit slot for ${Math.ceil(waitMs)} ms`);
     this.waitMs = waitMs;
   }
 }

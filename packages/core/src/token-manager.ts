@@ -57,6 +57,11 @@ export interface AccessTokenProvider {
    * when there is none (the 401 then surfaces).
    */
   invalidate?(rejected: TokenSet): Promise<TokenSet | undefined>;
+  /**
+   * `getToken()` never waits on I/O (a static token): the client then skips the hook that waits for the token before
+   * the attempt's timer starts. @default false
+   */
+  immediate?: boolean;
 }
 
 interface Entry {

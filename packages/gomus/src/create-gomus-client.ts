@@ -76,11 +76,14 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
     logFields: { provider: 'gomus' },
     ...(options.headers && { headers: options.headers }),
     hooks: {
-      beforeRequest: [
-        async ({ options: requestOptions }) => {
-          if (gate !== undefined && requestOptions.context[tokenTestContext] !== true) await gate;
-        },
-      ],
+      // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
+      beforeRequest: options.verify
+        ? [
+            async ({ options: requestOptions }) => {
+              if (gate !== undefined && requestOptions.context[tokenTestContext] !== true) await gate;
+            },
+          ]
+        : [],
       beforeError: [({ error }) => mapGomusError(error, tokenConfigured)],
     },
   });

@@ -24,5 +24,5 @@ export function createGomusTokenProvider(token: GomusToken | undefined): AccessT
     };
   }
   const tokenSet: TokenSet | undefined = token === undefined ? undefined : Object.freeze({ accessToken: token });
-  return { getToken: async () => tokenSet };
+  return { getToken: async () => tokenSet, immediate: true };
 }
