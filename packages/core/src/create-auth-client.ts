@@ -162,7 +162,11 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       init: [
         // Forwarded by ky to our fetch: counts the attempts of this one call, for the log records.
         ...(options.logger
-          ? [(init: object) => void ((init as { authCall?: CallState }).authCall = { attempt: 0 })]
+          ? [
+              (init: object) => {
+                (init as { authCall?: CallState }).authCall = { attempt: 0 };
+              },
+            ]
           : []),
         ...(options.hooks?.init ?? []),
       ],
