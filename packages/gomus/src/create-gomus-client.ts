@@ -1,4 +1,11 @@
-import { ApiError, assertServerRuntime, createAuthClient, pickHttpOptions, silentLogger } from '@auth/core';
+import {
+  ApiError,
+  assertServerRuntime,
+  createAuthClient,
+  pickHttpOptions,
+  resolveRetryOptions,
+  silentLogger,
+} from '@auth/core';
 import type { KyInstance } from 'ky';
 import { createCustomersApi, type GomusCustomersApi } from './create-customers-api.js';
 import { createFieldReporter } from './create-field-reporter.js';
@@ -10,6 +17,7 @@ import { type GomusMuseum, type GomusTicket, museumShape, ticketShape, whoAmISha
 import { mapGomusError } from './map-gomus-error.js';
 import { type PaginateOptions, paginate } from './paginate.js';
 import { parseRecord } from './parse-record.js';
+import { pollAccepted } from './poll-accepted.js';
 import { packageName, resolveGomusSettings } from './resolve-gomus-settings.js';
 import { gomusAccessKinds, type WhoAmI } from './who-am-i.js';
 
@@ -68,8 +76,13 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   const tokenConfigured = settings.token !== undefined;
   let gate: Promise<WhoAmI> | undefined;
 
+  // A 202 (a process still running) is polled below core's client: one call, one result for the caller.
+  const baseFetch = http.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const api = createAuthClient({
     ...http,
+    ...(typeof baseFetch === 'function' && {
+      fetch: pollAccepted(baseFetch, resolveRetryOptions(http.retry, packageName)),
+    }),
     prefix: `${settings.baseUrl}/api/v4/`,
     tokens: createGomusTokenProvider(settings.token),
     packageName,
