@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError } from './errors/auth-error.js';
 import { FileTokenStore } from './file-token-store.js';
+import { TokenManager } from './token-manager.js';
 
 const run = promisify(execFile);
 const builtCore = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -56,6 +57,43 @@ describe('FileTokenStore', () => {
     expect(third).toBeDefined();
     await second!.release(); // no longer the owner: must not release the third's lease
     expect(await store.acquireLease('k', 200)).toBeUndefined();
+  });
+
+  it('extends a lease for its owner only: a late extension never takes a lease back', async () => {
+    const store = new FileTokenStore(join(directory, 'tokens.json'));
+    const lease = await store.acquireLease('k', 100);
+    expect(await lease!.extend!(10_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Past the first ttl, the extension holds the lease.
+    expect(await store.acquireLease('k', 10_000)).toBeUndefined();
+    await lease!.release();
+    const next = await store.acquireLease('k', 10_000);
+    expect(next).toBeDefined();
+    expect(await lease!.extend!(10_000)).toBe(false);
+    await next!.release();
+  });
+
+  it('keeps one renewal per fleet when the token endpoint outlasts the lease: the holder extends it', async () => {
+    const store = new FileTokenStore(join(directory, 'tokens.json'));
+    let obtained = 0;
+    const source = {
+      async obtain() {
+        obtained += 1;
+        // Over three lease ttls: without extensions another manager would take the lease over and ask too.
+        await new Promise((resolve) => setTimeout(resolve, 1_600));
+        return { accessToken: `token-${obtained}`, expiresAt: Date.now() + 3_600_000 };
+      },
+    };
+    const managers = Array.from(
+      { length: 3 },
+      () => new TokenManager({ key: 'fleet', source, store, leaseTtlMs: 500, leasePollMs: 20 }),
+    );
+
+    const tokens = await Promise.all(managers.map((manager) => manager.getToken()));
+
+    expect(obtained).toBe(1);
+    expect(new Set(tokens.map((token) => token.accessToken))).toEqual(new Set(['token-1']));
+    await Promise.all(managers.map((manager) => manager.close()));
   });
 
   it('keeps every write of two processes writing 100 times each, and always parses', async () => {

@@ -63,10 +63,19 @@ export class FileTokenStore implements LeasingTokenStore {
       if (now === holder) await unlink(path).catch(() => undefined);
       if (!(await tryCreate(path, record()))) return undefined;
     }
+    const held = async () => (await readFile(path, 'utf8').catch(() => '')).startsWith(`${owner} `);
     return {
       release: async () => {
-        const holder = await readFile(path, 'utf8').catch(() => '');
-        if (holder.startsWith(`${owner} `)) await unlink(path).catch(() => undefined);
+        if (await held()) await unlink(path).catch(() => undefined);
+      },
+      // Replaced atomically by its owner only; a takeover needs the lease expired, which the extensions prevent
+      // while the owner is alive and not stalled for most of a ttl.
+      extend: async (extendedTtlMs) => {
+        if (!(await held())) return false;
+        const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+        await writeFile(temporary, `${owner} ${Date.now() + extendedTtlMs} ${holderIdentity}`, { mode: 0o600 });
+        await rename(temporary, path);
+        return true;
       },
     };
   }

@@ -41,7 +41,9 @@ export interface TokenManagerOptions {
   logFields?: Record<string, unknown>;
   /**
    * With a leasing store (e.g. `RedisTokenStore`): how long a renewal lease lasts, in ms. A holder that dies loses it
-   * after this; the others wait at most twice this before renewing on their own. @default 15_000
+   * after this. A live holder extends it every third of it while its renewal lasts (when the store's leases can be
+   * extended), for at most 8 times this; the others wait that long, plus this, before renewing on their own.
+   * @default 15_000
    */
   leaseTtlMs?: number;
   /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
@@ -75,6 +77,8 @@ interface Entry {
 type RenewReason = 'missing' | 'expired' | 'ahead' | 'rejected';
 
 const minBackgroundRetryMs = 1_000;
+/** How many lease ttls a renewal may hold its lease, extensions included (8 × 15 s covers a 120 s token call). */
+const maxLeaseExtensions = 8;
 
 /**
  * The token lifecycle, once for every provider: cache, single-flight renewal, refresh ahead of expiry in the
@@ -197,7 +201,7 @@ export class TokenManager implements AccessTokenProvider {
     const store = this.#store;
     if (isLeasingTokenStore(store)) {
       // One renewal per fleet: the lease holder renews, the others wait for its result in the store.
-      const giveUpAt = performance.now() + this.#leaseTtlMs * 2;
+      const giveUpAt = performance.now() + this.#leaseTtlMs * (maxLeaseExtensions + 1);
       for (;;) {
         const adopted = await this.#adoptStored(reason, rejected);
         if (adopted.token) return adopted.token;
@@ -209,10 +213,12 @@ export class TokenManager implements AccessTokenProvider {
           break; // the store is down: renew for this process alone
         }
         if (lease) {
+          const stopExtending = this.#extendWhileRenewing(lease);
           try {
             const again = await this.#adoptStored(reason, rejected);
             return again.token ?? (await this.#renewFromSource(reason, again.stored, started));
           } finally {
+            stopExtending();
             await lease.release().catch(() => undefined);
           }
         }
@@ -222,6 +228,32 @@ export class TokenManager implements AccessTokenProvider {
     }
     const adopted = await this.#adoptStored(reason, rejected);
     return adopted.token ?? this.#renewFromSource(reason, adopted.stored, started);
+  }
+
+  /**
+   * Keeps a held lease from running out while a slow token endpoint answers, so that no other process renews too:
+   * extended every third of its ttl, for at most `maxLeaseExtensions` ttls. A lost lease is logged, never fatal.
+   */
+  #extendWhileRenewing(lease: TokenLease): () => void {
+    const ttlMs = this.#leaseTtlMs;
+    if (lease.extend === undefined) return () => {};
+    const stopAt = performance.now() + ttlMs * maxLeaseExtensions;
+    const timer = setInterval(() => {
+      if (performance.now() > stopAt) return clearInterval(timer);
+      lease.extend?.(ttlMs).then(
+        (held) => {
+          if (held) return;
+          clearInterval(timer);
+          this.#logger.warn(
+            { ...this.#fields, event: 'lease.lost' },
+            'the renewal lease was lost before the renewal finished; another process may renew too',
+          );
+        },
+        (error: unknown) => this.#storeFailed(error, 'lease'),
+      );
+    }, ttlMs / 3);
+    timer.unref?.();
+    return () => clearInterval(timer);
   }
 
   /** Uses a token another client or process already stored, when it is good enough for `reason`. */

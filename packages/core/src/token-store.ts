@@ -14,6 +14,12 @@ export interface TokenStore {
 export interface TokenLease {
   /** Releases the lease, only if still held by this owner (a fencing value guards it). */
   release(): Promise<void>;
+  /**
+   * Sets the lease to expire `ttlMs` from now, only if still held by this owner; resolves false when it was lost.
+   * `TokenManager` calls it while a renewal outlasts the lease, so a slow token endpoint is not asked by a second
+   * process. Optional: without it, a lease lasts its first `ttlMs`.
+   */
+  extend?(ttlMs: number): Promise<boolean>;
 }
 
 /**

@@ -28,3 +28,12 @@ export const releaseLeaseScript = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/**
+ * Sets the lease KEYS[1] to expire ARGV[2] ms from now, only while it still holds the owner's fencing value ARGV[1].
+ * Returns 1 when extended, 0 when the lease is gone or another owner's.
+ */
+export const extendLeaseScript = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;

@@ -3,7 +3,7 @@ import { AuthError, type AuthErrorOptions } from '@auth/core';
 const marker = 'auth.error.redis-store';
 
 /** What the store was doing when Redis failed it. */
-export type RedisStoreOperation = 'get' | 'set' | 'delete' | 'acquireLease' | 'releaseLease';
+export type RedisStoreOperation = 'get' | 'set' | 'delete' | 'acquireLease' | 'extendLease' | 'releaseLease';
 
 /**
  * Redis did not answer a store operation in time, was not connected, or answered with an error. `TokenManager`

@@ -187,6 +187,28 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     });
 
+    it('is extended only by its owner while held, and no longer once lost or released', async () => {
+      const first = newStore();
+      const second = newStore();
+      const lease = await first.acquireLease('k', 200);
+      expect(await lease!.extend!(10_000)).toBe(true);
+      expect(await raw.pttl('auth:token:k:lease')).toBeGreaterThan(200);
+      expect(await second.acquireLease('k', 10_000)).toBeUndefined();
+
+      // Lost: it ran out (the owner stalled) and another owner took it; a late extension must not touch theirs.
+      await raw.pexpire('auth:token:k:lease', 1);
+      await sleep(20);
+      const taken = await second.acquireLease('k', 300);
+      expect(taken).toBeDefined();
+      expect(await lease!.extend!(10_000)).toBe(false);
+      expect(await raw.pttl('auth:token:k:lease')).toBeLessThanOrEqual(300);
+      expect(await raw.get('auth:token:k:lease')).toBe(taken!.owner);
+
+      await taken!.release();
+      expect(await taken!.extend!(10_000)).toBe(false);
+      expect(await raw.exists('auth:token:k:lease')).toBe(0);
+    });
+
     it('is per key and leaves the token record alone', async () => {
       const store = newStore();
       await store.set('a', { accessToken: 'a' });

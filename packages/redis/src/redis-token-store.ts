@@ -13,7 +13,7 @@ import { failFastRedisOptions } from './fail-fast-redis-options.js';
 import { packageName } from './package-name.js';
 import { parseTokenRecord } from './parse-token-record.js';
 import type { RedisClientLike } from './redis-client-like.js';
-import { compareAndSetScript, releaseLeaseScript } from './redis-scripts.js';
+import { compareAndSetScript, extendLeaseScript, releaseLeaseScript } from './redis-scripts.js';
 import { RedisStoreError, type RedisStoreOperation } from './redis-store-error.js';
 import type { RedisTokenStoreOptions } from './redis-token-store-options.js';
 
@@ -35,7 +35,8 @@ const noop = () => {};
  * - Records are JSON at `<keyPrefix><key>`, dropped by Redis `expiryGraceMs` after the access token expires.
  * - Writes are compare-and-set: a record issued later than the incoming one is kept, so a slow writer never puts an
  *   older token or an already rotated refresh token back.
- * - The lease is `SET <keyPrefix><key>:lease <owner> NX PX <ttl>`, released only by its owner (compare-and-delete).
+ * - The lease is `SET <keyPrefix><key>:lease <owner> NX PX <ttl>`, extended (compare-and-`PEXPIRE`) and released
+ *   (compare-and-delete) only by its owner.
  * - Every operation fails fast (`operationTimeoutMs`, and at once while ioredis is reconnecting), so an outage only
  *   turns sharing off: `TokenManager` renews per process until Redis answers again.
  *
@@ -129,6 +130,11 @@ export class RedisTokenStore implements LeasingTokenStore {
         released ??= release();
         return released;
       },
+      extend: async (extendedTtlMs) =>
+        released === undefined &&
+        (await this.#run('extendLease', (client) =>
+          client.call('EVAL', extendLeaseScript, 1, leaseKey, owner, Math.ceil(extendedTtlMs)),
+        )) === 1,
     };
   }
 
