@@ -108,6 +108,16 @@ describe('grants and login methods', () => {
     expect(emulator.counters.tokenRequestsByGrant).toEqual({ client_credentials: 1, password: 1, refresh_token: 1 });
   });
 
+  it('logs in again after clearToken(), with a new token', async () => {
+    const emulator = await startEmulator();
+    const musement = connect(emulator);
+    const first = await musement.getToken();
+    await musement.clearToken();
+    await musement.api.get('cities').json();
+    expect(logins(emulator)).toHaveLength(2);
+    expect((await musement.getToken()).accessToken).not.toBe(first.accessToken);
+  });
+
   it('takes clientId, clientSecret and application from the environment', async () => {
     const emulator = await startEmulator();
     vi.stubEnv('MUSEMENT_CLIENT_ID', clientId);

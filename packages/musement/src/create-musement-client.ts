@@ -22,6 +22,8 @@ export interface MusementClient {
   api: KyInstance;
   /** The current token, logging in or renewing first when there is no usable one. */
   getToken(): Promise<TokenSet>;
+  /** Forgets the cached token, here and in the store; the next call logs in again (e.g. after a password change). */
+  clearToken(): Promise<void>;
   /** Stops background renewals and waits for one in flight, e.g. before closing a shared store's connection. */
   close(): Promise<void>;
 }
@@ -63,5 +65,10 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
     logFields: { provider: 'musement' },
   });
 
-  return { api, getToken: () => tokens.getToken(), close: () => tokens.close() };
+  return {
+    api,
+    getToken: () => tokens.getToken(),
+    clearToken: () => tokens.clear(),
+    close: () => tokens.close(),
+  };
 }
