@@ -6,10 +6,11 @@ import {
   musementTestCredentials,
   startMusementEmulator,
 } from '@auth/testing';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { type FleetMember, killFleet, type MemberSummary, startFleet } from './test-support/start-fleet.js';
-import { type RedisServerHandle, redisTestsCanRun, startRedisServer } from './test-support/start-redis-server.js';
+import { redisTestsCanRun } from './test-support/start-redis-server.js';
+import { useRedisServer } from './test-support/use-redis-server.js';
 
 const canRun = redisTestsCanRun('@auth/redis fleet');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -17,28 +18,19 @@ const lifetimeMs = 2_000;
 const loginPath = '/api/v3/login';
 
 describe.skipIf(!canRun)('a fleet of 8 processes sharing RedisTokenStore', () => {
-  let redis: RedisServerHandle;
+  const redis = useRedisServer();
   let raw: Redis;
   let emulator: MusementEmulatorHandle;
   let fleet: FleetMember[] = [];
 
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
-    if (redis.pid === undefined) await redis.start();
-    raw = new Redis(redis.url);
-    raw.on('error', () => {});
+    raw = redis.connect({});
     await raw.flushall();
     emulator = await startMusementEmulator({ tokenLifetimeSeconds: lifetimeMs / 1000 });
   });
   afterEach(async () => {
     await killFleet(fleet);
     fleet = [];
-    raw.disconnect();
     await emulator.close();
   });
 
@@ -72,7 +64,7 @@ describe.skipIf(!canRun)('a fleet of 8 processes sharing RedisTokenStore', () =>
     marks.length = 0;
     fleet = startFleet({
       size: 8,
-      redisUrl: redis.url,
+      redisUrl: redis.server.url,
       emulatorUrl: emulator.url,
       credentials: musementTestCredentials,
       ...options,
@@ -215,11 +207,11 @@ describe.skipIf(!canRun)('a fleet of 8 processes sharing RedisTokenStore', () =>
     await start();
     await sleep(1.25 * lifetimeMs);
     const outageStart = Date.now();
-    await redis.stop();
+    await redis.server.stop();
     mark('Redis stopped');
     await sleep(2 * lifetimeMs);
     const outageEnd = Date.now();
-    await redis.start();
+    await redis.server.start();
     mark('Redis started');
     await sleep(3 * lifetimeMs);
     const end = Date.now();

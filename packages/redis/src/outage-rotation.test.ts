@@ -2,36 +2,23 @@
 // for itself with a fresh login, and refreshes only a token it obtained alone.
 import { createMusementClient } from '@auth/musement';
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { failFastRedisOptions } from './fail-fast-redis-options.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from './redis-token-store.js';
-import { type RedisServerHandle, redisTestsCanRun, startRedisServer } from './test-support/start-redis-server.js';
+import { redisTestsCanRun } from './test-support/start-redis-server.js';
+import { useRedisServer } from './test-support/use-redis-server.js';
 
 const canRun = redisTestsCanRun('@auth/redis outage rotation');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!canRun)('a store outage with a shared refresh token', () => {
-  let redis: RedisServerHandle;
+  const redis = useRedisServer();
   let emulator: MusementEmulatorHandle;
-  const clients: Redis[] = [];
 
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.disconnect();
     await emulator?.close();
-    if (redis.pid === undefined) await redis.start();
   });
 
   const connect = () => {
-    const client = new Redis(redis.url, { ...failFastRedisOptions });
-    client.on('error', () => {});
-    clients.push(client);
     const { clientId, clientSecret, application, username, password } = musementTestCredentials;
     return createMusementClient({
       baseUrl: emulator.url,
@@ -40,7 +27,7 @@ describe.skipIf(!canRun)('a store outage with a shared refresh token', () => {
       application,
       username,
       password,
-      store: new RedisTokenStore({ client }),
+      store: new RedisTokenStore({ client: redis.connect() }),
     });
   };
 
@@ -55,7 +42,7 @@ describe.skipIf(!canRun)('a store outage with a shared refresh token', () => {
     await second.getToken(); // adopts the first one's token from Redis
     expect(emulator.counters.tokenRequests).toBe(1);
 
-    await redis.stop();
+    await redis.server.stop();
     await sleep(2_100); // the shared token expires: both must renew, each for itself
     await Promise.all([first.api.get('cities').json(), second.api.get('cities').json()]);
 

@@ -1,12 +1,13 @@
 import { AuthError, ConfigError, TokenManager, type TokenSet } from '@auth/core';
 import { findLeakedSecrets } from '@auth/testing';
-import { type Cluster, Redis, type RedisOptions } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import type { Cluster, Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { failFastRedisOptions } from './fail-fast-redis-options.js';
 import type { RedisClientLike } from './redis-client-like.js';
 import { RedisStoreError } from './redis-store-error.js';
 import { RedisTokenStore } from './redis-token-store.js';
-import { type RedisServerHandle, redisTestsCanRun, startRedisServer } from './test-support/start-redis-server.js';
+import { redisTestsCanRun } from './test-support/start-redis-server.js';
+import { useRedisServer } from './test-support/use-redis-server.js';
 
 const canRun = redisTestsCanRun('@auth/redis RedisTokenStore');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,34 +22,20 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe.skipIf(!canRun)('RedisTokenStore', () => {
-  let server: RedisServerHandle;
-  const clients: Redis[] = [];
+  const redis = useRedisServer();
+  const { connect } = redis;
   /** A client the test inspects Redis with, outside the store. */
   let raw: Redis;
 
-  const connect = (options: RedisOptions = { ...failFastRedisOptions }) => {
-    const client = new Redis(server.url, options);
-    client.on('error', () => {});
-    clients.push(client);
-    return client;
-  };
   const newStore = (options: Partial<ConstructorParameters<typeof RedisTokenStore>[0]> = {}) =>
     new RedisTokenStore({ client: connect(), ...options });
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await server?.stop();
-  });
   beforeEach(async () => {
-    if (server.pid === undefined) await server.start();
     raw = connect({});
     await raw.flushall();
   });
   afterEach(() => {
     vi.unstubAllEnvs();
-    for (const client of clients.splice(0)) client.disconnect();
   });
 
   describe('records', () => {
@@ -228,7 +215,7 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
       // Default ioredis options: offline queue on, 20 retries per request. The store must not wait for them.
       const store = new RedisTokenStore({ client: connect({}) });
       await store.set('k', { accessToken: 'before', issuedAt: 1 });
-      await server.stop();
+      await redis.server.stop();
       const operations = [
         () => store.get('k'),
         () => store.set('k', { accessToken: 'during', issuedAt: 2 }),
@@ -240,7 +227,7 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
         expect(RedisStoreError.isInstance(error)).toBe(true);
         expect((error as Error).message).toMatch(/^@auth\/redis: (get|set|acquireLease|delete) (failed|timed out)/);
       }
-      await server.start();
+      await redis.server.start();
       // ioredis reconnects on its own (backoff up to 2 s); sharing resumes with it. The server came back empty.
       await vi.waitFor(async () => expect(await store.get('k')).toBeUndefined(), { timeout: 10_000, interval: 50 });
       await store.set('k', { accessToken: 'after', issuedAt: 3 });
@@ -251,7 +238,7 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
       const store = newStore({ operationTimeoutMs: 300 });
       const other = newStore();
       await store.set('k', { accessToken: 'a', issuedAt: 1 });
-      process.kill(server.pid!, 'SIGSTOP'); // the server stops answering; the connection stays open
+      process.kill(redis.server.pid!, 'SIGSTOP'); // the server stops answering; the connection stays open
       try {
         const started = performance.now();
         const lease = await rejection(store.acquireLease('k', 60_000));
@@ -262,7 +249,7 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
         expect(held).toMatchObject({ operation: 'get', timedOut: true });
         expect((held as Error).message).toMatch(/skipped: Redis did not answer within 300 ms a moment ago/);
       } finally {
-        process.kill(server.pid!, 'SIGCONT');
+        process.kill(redis.server.pid!, 'SIGCONT');
       }
       // The SET NX sent before the timeout is executed once Redis resumes: the store releases that orphan lease at
       // once instead of leaving the fleet waiting 60 s for it to expire.
@@ -284,9 +271,9 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
 
   describe('configuration', () => {
     it('connects by itself from url (or REDIS_URL) with fail-fast options, and close() quits that connection', async () => {
-      const store = new RedisTokenStore({ url: server.url });
+      const store = new RedisTokenStore({ url: redis.server.url });
       await store.set('k', { accessToken: 'a' });
-      vi.stubEnv('REDIS_URL', server.url);
+      vi.stubEnv('REDIS_URL', redis.server.url);
       const fromEnvironment = new RedisTokenStore();
       expect(await fromEnvironment.get('k')).toEqual({ accessToken: 'a' });
       const connections = async () => ((await raw.call('CLIENT', 'LIST')) as string).trim().split('\n').length;
@@ -312,7 +299,7 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
 
     it('a password in the url never reaches an error', async () => {
       await raw.call('CONFIG', 'SET', 'requirepass', 'the-right-password');
-      const store = new RedisTokenStore({ url: `redis://:secret-redis-password@127.0.0.1:${server.port}` });
+      const store = new RedisTokenStore({ url: `redis://:secret-redis-password@127.0.0.1:${redis.server.port}` });
       let error: unknown;
       try {
         error = await rejection(store.get('k'));

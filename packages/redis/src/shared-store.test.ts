@@ -8,43 +8,27 @@ import {
   musementTestCredentials,
   startMusementEmulator,
 } from '@auth/testing';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { failFastRedisOptions } from './fail-fast-redis-options.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RedisTokenStore } from './redis-token-store.js';
-import { type RedisServerHandle, redisTestsCanRun, startRedisServer } from './test-support/start-redis-server.js';
+import { redisTestsCanRun } from './test-support/start-redis-server.js';
+import { useRedisServer } from './test-support/use-redis-server.js';
 
 const canRun = redisTestsCanRun('@auth/redis shared store');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const { clientId, clientSecret, application, username, password } = musementTestCredentials;
 
 describe.skipIf(!canRun)('Musement clients sharing a RedisTokenStore', () => {
-  let redis: RedisServerHandle;
+  const redis = useRedisServer();
   let emulator: MusementEmulatorHandle;
-  const connections: Redis[] = [];
 
-  beforeAll(async () => {
-    redis = await startRedisServer();
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
   beforeEach(async () => {
-    if (redis.pid === undefined) await redis.start();
     emulator = await startMusementEmulator({ tokenLifetimeSeconds: 2 });
   });
   afterEach(async () => {
-    for (const connection of connections.splice(0)) connection.disconnect();
     await emulator.close();
   });
 
-  const connect = () => {
-    const connection = new Redis(redis.url, { ...failFastRedisOptions });
-    connection.on('error', () => {});
-    connections.push(connection);
-    return connection;
-  };
-  const newClient = (logger = captureLogger()) =>
+  const newClient = (logger = captureLogger(), connection = redis.connect()) =>
     createMusementClient({
       baseUrl: emulator.url,
       clientId,
@@ -52,7 +36,7 @@ describe.skipIf(!canRun)('Musement clients sharing a RedisTokenStore', () => {
       application,
       username,
       password,
-      store: new RedisTokenStore({ client: connect() }),
+      store: new RedisTokenStore({ client: connection }),
       logger,
     });
 
@@ -72,11 +56,11 @@ describe.skipIf(!canRun)('Musement clients sharing a RedisTokenStore', () => {
 
   it('an outage is one warning naming the store failure, recovery one info record; calls go on; no secret logged', async () => {
     const logger = captureLogger();
-    const musement = newClient(logger);
-    const connection = connections.at(-1)!;
+    const connection = redis.connect();
+    const musement = newClient(logger, connection);
     await musement.api.get('cities').json();
 
-    await redis.stop();
+    await redis.server.stop();
     const errors: unknown[] = [];
     for (let call = 0; call < 6; call++) {
       await musement.api
@@ -85,7 +69,7 @@ describe.skipIf(!canRun)('Musement clients sharing a RedisTokenStore', () => {
         .catch((error: unknown) => errors.push(error));
       await sleep(500); // through two token lifetimes without Redis: renewed for this process
     }
-    await redis.start();
+    await redis.server.start();
     await vi.waitFor(() => expect(connection.status).toBe('ready'), { timeout: 10_000 });
     await sleep(1_200); // past the refresh time (at most 1.1 s after issue): the renewal reads Redis again
     await musement.api.get('cities').json();
