@@ -9,6 +9,7 @@ import {
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createForeignId } from './create-foreign-id.js';
 import { createGomusClient, type GomusClient } from './create-gomus-client.js';
+import { failureCollector } from './test-support/failure-collector.js';
 import { ValidationError } from './validation-error.js';
 
 const logger = captureLogger();
@@ -26,15 +27,7 @@ afterAll(() => {
   expect(findLeakedSecrets([gomusTestTokens.user], logger.records, errors)).toEqual([]);
 });
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(Error);
-  errors.push(error);
-  return error as Error;
-}
+const failure = failureCollector(errors);
 
 describe('the foreign_id pattern', () => {
   it('creates with a foreign_id, updates by it, and reads by it and by the go~mus id', async () => {

@@ -11,6 +11,7 @@ import { createGomusClient } from './create-gomus-client.js';
 import { describeAccess } from './describe-access.js';
 import type { GomusClientOptions } from './gomus-client-options.js';
 import { hasAllMuseums } from './has-all-museums.js';
+import { failureCollector } from './test-support/failure-collector.js';
 
 const badToken = 'gomus-bad-token-0d9e8f7a6b5c';
 const cashpointToken = 'gomus-cashpoint-token-1a2b3c4d5e';
@@ -42,15 +43,7 @@ function client(handle: EmulatorHandle, options: GomusClientOptions = {}) {
   return createGomusClient({ baseUrl: handle.url, logger, ...options });
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(Error);
-  errors.push(error);
-  return error as Error;
-}
+const failure = failureCollector(errors);
 
 const unknownFieldRecords = (endpoint: string) =>
   logger.records.filter(({ record }) => record.event === 'response.unknown_field' && record.endpoint === endpoint);

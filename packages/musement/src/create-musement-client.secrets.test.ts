@@ -9,20 +9,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMusementClient } from './create-musement-client.js';
 import type { MusementClientOptions } from './musement-client-options.js';
+import { rejection } from './test-support/rejection.js';
 
 const { clientId, clientSecret, application, username, password } = musementTestCredentials;
 const wrongSecret = 'wrong-client-secret-value';
 const wrongPassword = 'wrong-customer-password';
 const leakyRefreshToken = 'refresh-token-in-a-broken-answer';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('with loginMethod GET and a debug logger, no secret reaches a log record or an error', () => {
   const logger = captureLogger();

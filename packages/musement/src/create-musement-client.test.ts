@@ -3,6 +3,7 @@ import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmul
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMusementClient } from './create-musement-client.js';
 import type { MusementClientOptions } from './musement-client-options.js';
+import { rejection } from './test-support/rejection.js';
 
 const { clientId, clientSecret, application, username, password } = musementTestCredentials;
 const customer = { username, password };
@@ -17,15 +18,6 @@ async function startEmulator(options: Parameters<typeof startMusementEmulator>[0
 
 function connect(emulator: MusementEmulatorHandle, options: MusementClientOptions = {}) {
   return createMusementClient({ baseUrl: emulator.url, clientId, clientSecret, application, ...options });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const logins = (emulator: MusementEmulatorHandle) =>
