@@ -1,4 +1,5 @@
 import { ConfigError } from './errors/config-error.js';
+import { maxTimerMs } from './validate-http-options.js';
 
 /** A client-side limit that keeps calls under the provider's rate limit instead of bouncing off it. */
 export interface RateLimitOptions {
@@ -56,8 +57,12 @@ export function createRateLimiter(options: RateLimitOptions, packageName = '@aut
     refilledAt = now;
   };
 
-  /** Time until `count` more tokens are there, in ms (a timer delay: finite, at least 0). */
+  /** Time until `count` more tokens are there, in ms (at least 0; Infinity when the rate is too low to express). */
   const waitFor = (count: number) => (count <= tokens ? 0 : (count - tokens) * intervalMs);
+  /** One timer serves the queue: it fires when the first waiter's token is there (re-armed past a timer's range). */
+  const schedule = () => {
+    timer = setTimeout(drain, Math.min(waitFor(1), maxTimerMs));
+  };
 
   const drain = () => {
     timer = undefined;
@@ -66,7 +71,7 @@ export function createRateLimiter(options: RateLimitOptions, packageName = '@aut
       tokens -= 1;
       queue.shift()!();
     }
-    if (queue.length > 0) timer = setTimeout(drain, Math.min(waitFor(1), 2 ** 31 - 1));
+    if (queue.length > 0) schedule();
   };
 
   return {
@@ -93,7 +98,7 @@ export function createRateLimiter(options: RateLimitOptions, packageName = '@aut
         };
         queue.push(grant);
         signal?.addEventListener('abort', onAbort, { once: true });
-        if (timer === undefined) timer = setTimeout(drain, Math.min(waitFor(1), 2 ** 31 - 1));
+        if (timer === undefined) schedule();
       });
     },
   };

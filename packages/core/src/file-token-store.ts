@@ -51,8 +51,8 @@ export class FileTokenStore implements LeasingTokenStore {
   async acquireLease(key: string, ttlMs: number): Promise<TokenLease | undefined> {
     const path = `${this.path}.${hashKey(key)}.lease`;
     const owner = randomBytes(12).toString('hex');
-    const record = () => `${owner} ${Date.now() + ttlMs} ${holderIdentity}`;
-    if (!(await tryCreate(path, record()))) {
+    const record = (validMs: number) => `${owner} ${Date.now() + validMs} ${holderIdentity}`;
+    if (!(await tryCreate(path, record(ttlMs)))) {
       const holder = await readFile(path, 'utf8').catch(() => '');
       const [, expiresText, pid, host] = holder.split(' ');
       const expiresAt = Number(expiresText);
@@ -61,7 +61,7 @@ export class FileTokenStore implements LeasingTokenStore {
       // The holder's lease ran out or its process is gone (SIGKILL): take over, unless someone else was faster.
       const now = await readFile(path, 'utf8').catch(() => '');
       if (now === holder) await unlink(path).catch(() => undefined);
-      if (!(await tryCreate(path, record()))) return undefined;
+      if (!(await tryCreate(path, record(ttlMs)))) return undefined;
     }
     const held = async () => (await readFile(path, 'utf8').catch(() => '')).startsWith(`${owner} `);
     return {
@@ -72,9 +72,7 @@ export class FileTokenStore implements LeasingTokenStore {
       // while the owner is alive and not stalled for most of a ttl.
       extend: async (extendedTtlMs) => {
         if (!(await held())) return false;
-        const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-        await writeFile(temporary, `${owner} ${Date.now() + extendedTtlMs} ${holderIdentity}`, { mode: 0o600 });
-        await rename(temporary, path);
+        await writeAtomically(path, record(extendedTtlMs));
         return true;
       },
     };
@@ -112,9 +110,7 @@ export class FileTokenStore implements LeasingTokenStore {
         contents = {};
       }
       change(contents);
-      const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(temporary, JSON.stringify(contents), { mode: 0o600 });
-      await rename(temporary, this.path);
+      await writeAtomically(this.path, JSON.stringify(contents));
     } finally {
       await release();
     }
@@ -149,6 +145,13 @@ function isDeadProcess(pid: string | undefined, host: string | undefined): boole
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** Readers see the old contents or the new, never a partial file: written beside it (mode 0600), then renamed over. */
+async function writeAtomically(path: string, contents: string): Promise<void> {
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, contents, { mode: 0o600 });
+  await rename(temporary, path);
 }
 
 async function tryCreate(path: string, contents: string): Promise<boolean> {

@@ -26,7 +26,13 @@ export { pickHttpOptions } from './pick-http-options.js';
 export { pickTokenLifecycleOptions, type TokenLifecycleOptions } from './pick-token-lifecycle-options.js';
 export { defaultVisibleQueryParameters, REDACTED, redactUrl } from './redact-url.js';
 export { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
-export { defaultRetryOptions, type RetryOptions, resolveRetryOptions, retryableStatusCodes } from './retry-options.js';
+export {
+  backoffDelayMs,
+  defaultRetryOptions,
+  type RetryOptions,
+  resolveRetryOptions,
+  retryableStatusCodes,
+} from './retry-options.js';
 export {
   type AccessTokenProvider,
   TokenManager,

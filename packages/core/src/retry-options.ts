@@ -85,6 +85,11 @@ export function resolveRetryOptions(
   return resolved as Required<RetryOptions>;
 }
 
+/** The back-off before retry number `retry` (1 for the first), before jitter: exponential, capped at `maxDelayMs`. */
+export function backoffDelayMs(options: Required<RetryOptions>, retry: number): number {
+  return Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** (retry - 1));
+}
+
 /** Translates our options into ky's retry engine. */
 export function toKyRetry(options: Required<RetryOptions>): KyRetryOptions {
   return {
@@ -95,7 +100,7 @@ export function toKyRetry(options: Required<RetryOptions>): KyRetryOptions {
     afterStatusCodes: [429, 503],
     maxRetryAfter: options.maxRetryAfterMs,
     backoffLimit: options.maxDelayMs,
-    delay: (attempt) => options.initialDelayMs * options.factor ** (attempt - 1),
+    delay: (attempt) => backoffDelayMs(options, attempt),
     jitter: true,
     retryOnTimeout: true,
   };

@@ -236,11 +236,12 @@ export class TokenManager implements AccessTokenProvider {
    */
   #extendWhileRenewing(lease: TokenLease): () => void {
     const ttlMs = this.#leaseTtlMs;
-    if (lease.extend === undefined) return () => {};
+    const extend = lease.extend?.bind(lease);
+    if (extend === undefined) return () => {};
     const stopAt = performance.now() + ttlMs * maxLeaseExtensions;
     const timer = setInterval(() => {
       if (performance.now() > stopAt) return clearInterval(timer);
-      lease.extend?.(ttlMs).then(
+      extend(ttlMs).then(
         (held) => {
           if (held) return;
           clearInterval(timer);

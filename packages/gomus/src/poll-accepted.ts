@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseRetryAfter, type RetryOptions } from '@auth/core';
+import { backoffDelayMs, parseRetryAfter, type RetryOptions } from '@auth/core';
 
 /**
  * go~mus answers 202 while an asynchronous process is still running, and asks to be called again after a short
@@ -16,9 +16,8 @@ export function pollAccepted(fetch: typeof globalThis.fetch, retry: Required<Ret
     if (method !== 'GET' && method !== 'HEAD') return response;
     const signal = init?.signal ?? request?.signal;
     for (let poll = 0; response.status === 202 && poll < retry.limit; poll++) {
-      const backoffMs = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.factor ** poll);
       const waitMs = Math.max(
-        backoffMs * (0.5 + Math.random() / 2),
+        backoffDelayMs(retry, poll + 1) * (0.5 + Math.random() / 2),
         parseRetryAfter(response.headers.get('retry-after')) ?? 0,
       );
       if (waitMs > retry.maxRetryAfterMs) break;
