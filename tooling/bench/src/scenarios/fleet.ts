@@ -1,10 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+// The Redis tests' own server helper (it imports only Node built-ins, so it runs here as TypeScript).
+import { findRedisServer, startRedisServer } from '../../../../packages/redis/src/test-support/start-redis-server.ts';
 import { startEmulatorProcess } from '../emulator-process.ts';
 import type { FleetMemberConfig, FleetMemberMessage } from '../fleet-member.ts';
 import { median, sleep } from '../load.ts';
-import { findRedisServer, startRedisServer } from '../redis-server-process.ts';
 import { type Figure, figure, type ScenarioResult } from '../report.ts';
 
 export interface FleetSettings {
@@ -31,7 +32,7 @@ const memberScript = fileURLToPath(new URL('../fleet-member.ts', import.meta.url
 /** Why the fleet scenario cannot run here, or undefined when it can. */
 export function fleetSkipReason(): string | undefined {
   if (!existsSync(redisEntry)) return '@auth/redis is not built (packages/redis/dist/index.js is missing)';
-  if (findRedisServer() === undefined) return 'redis-server is not on PATH';
+  if (findRedisServer() === undefined) return 'redis-server was not found (REDIS_SERVER_BIN, PATH, /usr/bin)';
   return undefined;
 }
 
@@ -59,7 +60,7 @@ export async function runFleet(settings: FleetSettings = fleetDefaults): Promise
   const scenario = `5 fleet (${settings.processes} processes, ${settings.tokenLifetimeMs / 1000} s tokens)`;
   const skipped = fleetSkipReason();
   if (skipped) return { scenario: '5 fleet', skipped, figures: [], durationMs: 0 };
-  const redis = await startRedisServer(findRedisServer()!);
+  const redis = await startRedisServer();
   const figures: Figure[] = [];
   const details: Record<string, Run> = {};
   try {
