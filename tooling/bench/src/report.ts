@@ -70,27 +70,30 @@ export function format(value: number | null, signed = false): string {
   return `${sign}${value.toFixed(digits)}`;
 }
 
+const header = ['scenario', 'contender', 'figure', 'value', 'target', 'result'];
+
+/** One row of cells per figure (one per skipped scenario); `emphasis` wraps PASS and MISS. */
+function tableRows(results: ScenarioResult[], emphasis = (verdict: string) => verdict): string[][] {
+  return results.flatMap((result) =>
+    result.skipped
+      ? [[result.scenario, '—', '—', '—', '—', `skipped: ${result.skipped}`]]
+      : result.figures.map((item) => {
+          const verdict = item.pass === undefined ? '' : emphasis(item.pass ? 'PASS' : 'MISS');
+          return [
+            item.scenario,
+            item.contender,
+            item.figure,
+            item.shown,
+            item.target ?? '',
+            [verdict, item.note].filter(Boolean).join(' — '),
+          ];
+        }),
+  );
+}
+
 /** The results as a fixed-width text table. */
 export function renderTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'contender', 'figure', 'value', 'target', 'result'];
-  const rows: string[][] = [];
-  for (const result of results) {
-    if (result.skipped) {
-      rows.push([result.scenario, '—', '—', '—', '—', `skipped: ${result.skipped}`]);
-      continue;
-    }
-    for (const item of result.figures) {
-      const verdict = item.pass === undefined ? '' : item.pass ? 'PASS' : 'MISS';
-      rows.push([
-        item.scenario,
-        item.contender,
-        item.figure,
-        item.shown,
-        item.target ?? '',
-        [verdict, item.note].filter(Boolean).join(' — '),
-      ]);
-    }
-  }
+  const rows = tableRows(results);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (column === 5 ? 0 : row[column]!.length))),
   );
@@ -111,24 +114,10 @@ export function renderTable(results: ScenarioResult[]): string {
 
 /** The results as a Markdown table, for the README. */
 export function renderMarkdown(results: ScenarioResult[]): string {
-  const lines = ['| scenario | contender | figure | value | target | result |', '|---|---|---|---|---|---|'];
-  for (const result of results) {
-    if (result.skipped) {
-      lines.push(`| ${result.scenario} | — | — | — | — | skipped: ${result.skipped} |`);
-      continue;
-    }
-    for (const item of result.figures) {
-      const verdict = item.pass === undefined ? '' : item.pass ? '**PASS**' : '**MISS**';
-      const cells = [
-        item.scenario,
-        item.contender,
-        item.figure,
-        item.shown,
-        item.target ?? '',
-        [verdict, item.note].filter(Boolean).join(' — '),
-      ];
-      lines.push(`| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`);
-    }
-  }
-  return lines.join('\n');
+  const rows = tableRows(results, (verdict) => `**${verdict}**`);
+  return [
+    `| ${header.join(' | ')} |`,
+    '|---|---|---|---|---|---|',
+    ...rows.map((cells) => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`),
+  ].join('\n');
 }
