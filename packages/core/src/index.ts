@@ -39,6 +39,7 @@ export {
   type TokenManagerOptions,
   type TokenSource,
 } from './token-manager.js';
+export { describeInvalidTokenSet, isHeaderSafeToken, parseTokenSet } from './parse-token-set.js';
 export type { TokenSet } from './token-set.js';
 export { isLeasingTokenStore, type LeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
 export { maxTimerMs, validateHttpOptions } from './validate-http-options.js';
