@@ -22,6 +22,7 @@ export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './loa
 export { type Logger, silentLogger } from './logger.js';
 export { MemoryTokenStore } from './memory-token-store.js';
 export { parseRetryAfter } from './parse-retry-after.js';
+export { describeInvalidTokenSet, isHeaderSafeToken, parseTokenSet } from './parse-token-set.js';
 export { pickHttpOptions } from './pick-http-options.js';
 export { pickTokenLifecycleOptions, type TokenLifecycleOptions } from './pick-token-lifecycle-options.js';
 export { defaultVisibleQueryParameters, REDACTED, redactUrl } from './redact-url.js';
@@ -39,7 +40,6 @@ export {
   type TokenManagerOptions,
   type TokenSource,
 } from './token-manager.js';
-export { describeInvalidTokenSet, isHeaderSafeToken, parseTokenSet } from './parse-token-set.js';
 export type { TokenSet } from './token-set.js';
 export { isLeasingTokenStore, type LeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
 export { maxTimerMs, validateHttpOptions } from './validate-http-options.js';

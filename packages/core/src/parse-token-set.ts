@@ -9,9 +9,7 @@ export const maxTokenLength = 16_384;
 
 /** True when `value` can be sent as `Authorization: Bearer <value>` without breaking or smuggling a header. */
 export function isHeaderSafeToken(value: unknown): value is string {
-  return (
-    typeof value === 'string' && value.length <= maxTokenLength && bearerTokenCharacters.test(value)
-  );
+  return typeof value === 'string' && value.length <= maxTokenLength && bearerTokenCharacters.test(value);
 }
 
 /** True when `value` is a refresh token we may store and send back in a token request. */
