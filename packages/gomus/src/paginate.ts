@@ -1,4 +1,5 @@
 import { ApiError, ConfigError } from '@auth/core';
+import type { FieldReporter } from './create-field-reporter.js';
 import { endpointName, type GomusContext } from './gomus-context.js';
 import type { GomusPageMeta } from './gomus-records.js';
 import { pageMetaShape } from './gomus-records.js';
@@ -18,7 +19,14 @@ export interface PaginateOptions {
   page?: number;
   /** The response field holding the items. @default the path's last segment, e.g. `tickets` for `tickets` */
   key?: string;
-  /** Stops the iteration and the request in flight. */
+  /**
+   * The most pages one iteration requests (a positive integer). When the server still reports more pages after that
+   * many, the iteration throws an `ApiError` instead of requesting another: a server that always claims a next page
+   * cannot keep it running forever. Raise it, or narrow the query with `searchParams`, for larger lists.
+   * @default 10_000 (a million items at 100 per page)
+   */
+  maxPages?: number;
+  /** Stops the iteration and the request in flight; the iteration then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -31,6 +39,9 @@ export interface GomusPage<T> {
 /** The largest `per_page` go~mus accepts. */
 export const maxPerPage = 100;
 
+/** `maxPages` when the caller sets none. */
+export const defaultMaxPages = 10_000;
+
 /** Reads one page of `path`; items that are not records, or lack a required field, are skipped and reported. */
 export async function readPage<T>(
   context: GomusContext,
@@ -38,6 +49,79 @@ export async function readPage<T>(
   options: PaginateOptions & { template?: string },
   parseItem: (item: unknown, endpoint: string) => T | undefined,
 ): Promise<GomusPage<T>> {
+  const { items, meta } = await fetchPage(context, path, options, parseItem);
+  return { items, meta };
+}
+
+/**
+ * Every item of an index endpoint, page after page, following `meta` (`total_count`, `page`, `per_page`). Stops after
+ * the last page by `meta`, or, when `meta` is missing, at the first short or empty page. A page is requested only when
+ * the previous one has been consumed.
+ *
+ * A server that does not page properly ends the iteration with an `ApiError` (after every item already read), never
+ * with an endless loop: a page answered with another `meta.page` than the one asked for, a page with the very items of
+ * the previous one (the server ignores `page`), or more than `maxPages` pages. A `meta.per_page` below 1 is ignored
+ * (logged at warn). Once `options.signal` aborts, the iteration rejects with its reason and requests nothing more.
+ */
+export async function* paginate<T>(
+  context: GomusContext,
+  path: string,
+  options: PaginateOptions & { template?: string },
+  parseItem: (item: unknown, endpoint: string) => T | undefined,
+): AsyncGenerator<T, void, undefined> {
+  const firstPage = positiveInteger(options.page ?? 1, 'page');
+  const requested = Math.min(positiveInteger(options.perPage ?? maxPerPage, 'perPage'), maxPerPage);
+  const maxPages = positiveInteger(options.maxPages ?? defaultMaxPages, 'maxPages');
+  const endpoint = endpointName('GET', options.template ?? path);
+  const { signal } = options;
+  let previousFingerprint: string | undefined;
+  for (let page = firstPage; ; page++) {
+    signal?.throwIfAborted();
+    const { items, meta, received, fingerprint, status } = await fetchPage(
+      context,
+      path,
+      { ...options, page },
+      parseItem,
+    );
+    if (received === 0) return;
+    const fail = (problem: string) =>
+      new ApiError(`${packageName}: ${endpoint} ${problem}`, {
+        status,
+        method: 'GET',
+        url: `${context.apiUrl}/${options.template ?? path}`,
+      });
+    if (meta.page !== undefined && meta.page !== page) {
+      throw fail(`answered page ${meta.page} when asked for page ${page}; stopped to avoid an endless loop.`);
+    }
+    if (fingerprint === previousFingerprint) {
+      throw fail(`answered page ${page} with the items of page ${page - 1}; stopped to avoid an endless loop.`);
+    }
+    for (const item of items) {
+      // The caller may abort while it handles an item: the rest of the page is not handed out.
+      signal?.throwIfAborted();
+      yield item;
+    }
+    const perPage = meta.per_page ?? requested;
+    if (meta.total_count !== undefined ? page * perPage >= meta.total_count : received < perPage) return;
+    if (page - firstPage + 1 >= maxPages) {
+      throw fail(
+        `has more pages than maxPages (${maxPages}) allows; stopped after page ${page}. Raise maxPages or narrow the query.`,
+      );
+    }
+    previousFingerprint = fingerprint;
+  }
+}
+
+/**
+ * One page, plus what the iteration needs: how many items the server sent before any was skipped (that decides
+ * whether a page was short), the page's raw items as JSON (to recognise a page served twice) and the status.
+ */
+async function fetchPage<T>(
+  context: GomusContext,
+  path: string,
+  options: PaginateOptions & { template?: string },
+  parseItem: (item: unknown, endpoint: string) => T | undefined,
+): Promise<GomusPage<T> & { received: number; fingerprint: string; status: number }> {
   const page = positiveInteger(options.page ?? 1, 'page');
   const perPage = Math.min(positiveInteger(options.perPage ?? maxPerPage, 'perPage'), maxPerPage);
   const key = options.key ?? path.split('/').pop() ?? path;
@@ -58,54 +142,31 @@ export async function readPage<T>(
   for (const field of Object.keys(body as object)) {
     if (field !== key && field !== 'meta') context.reporter.unknown(endpoint, field);
   }
-  const rawMeta = (body as Record<string, unknown>).meta;
-  const meta =
-    (rawMeta === undefined ? {} : parseRecord(rawMeta, pageMetaShape, `${endpoint} meta`, context.reporter)) ?? {};
+  const meta = readMeta((body as Record<string, unknown>).meta, `${endpoint} meta`, context.reporter);
   const items: T[] = [];
   for (const item of list) {
     const parsed = parseItem(item, endpoint);
     if (parsed !== undefined) items.push(parsed);
   }
-  return { items, meta: meta as GomusPageMeta };
+  return { items, meta, received: list.length, fingerprint: JSON.stringify(list), status: response.status };
 }
 
-/**
- * Every item of an index endpoint, page after page, following `meta` (`total_count`, `page`, `per_page`). Stops after
- * the last page by `meta`, or, when `meta` is missing, at the first short or empty page. A page is requested only when
- * the previous one has been consumed.
- */
-export async function* paginate<T>(
-  context: GomusContext,
-  path: string,
-  options: PaginateOptions & { template?: string },
-  parseItem: (item: unknown, endpoint: string) => T | undefined,
-): AsyncGenerator<T, void, undefined> {
-  let page = positiveInteger(options.page ?? 1, 'page');
-  const requested = Math.min(positiveInteger(options.perPage ?? maxPerPage, 'perPage'), maxPerPage);
-  for (;;) {
-    const { items, meta, received } = await readCounted(context, path, { ...options, page }, parseItem);
-    yield* items;
-    if (received === 0) return;
-    if (meta.page !== undefined && meta.page !== page) return; // the server ignores `page`: do not loop forever
-    const perPage = meta.per_page ?? requested;
-    if (meta.total_count !== undefined ? page * perPage >= meta.total_count : received < perPage) return;
-    page += 1;
+// The least value each count of `meta` may take; below it (or null) the field is treated as missing, so that a
+// `per_page: 0` is never divided by nor paged with.
+const metaMinimums = { total_count: 0, page: 1, per_page: 1 } as const;
+
+/** `meta`, tolerantly: unknown fields pass through (reported), counts of the wrong type or out of range are dropped. */
+function readMeta(rawMeta: unknown, endpoint: string, reporter: FieldReporter): GomusPageMeta {
+  if (rawMeta === undefined) return {};
+  const meta = parseRecord(rawMeta, pageMetaShape, endpoint, reporter) ?? {};
+  for (const [field, minimum] of Object.entries(metaMinimums)) {
+    const value = meta[field];
+    if (value === null) delete meta[field];
+    if (typeof value !== 'number' || value >= minimum) continue;
+    reporter.unexpected(endpoint, field, minimum === 0 ? 'non-negative integer' : 'positive integer', String(value));
+    delete meta[field];
   }
-}
-
-/** `readPage`, plus how many items the server sent before any was skipped (that decides whether a page was short). */
-async function readCounted<T>(
-  context: GomusContext,
-  path: string,
-  options: PaginateOptions & { template?: string },
-  parseItem: (item: unknown, endpoint: string) => T | undefined,
-): Promise<GomusPage<T> & { received: number }> {
-  let received = 0;
-  const page = await readPage(context, path, options, (item, endpoint) => {
-    received += 1;
-    return parseItem(item, endpoint);
-  });
-  return { ...page, received };
+  return meta as GomusPageMeta;
 }
 
 function positiveInteger(value: unknown, option: string): number {

@@ -53,3 +53,66 @@ describe('go~mus 202 (an asynchronous process still running)', () => {
     expect(gomus.requests.filter((request) => request.path === '/api/v4/customers')).toHaveLength(1);
   });
 });
+
+describe('go~mus 202: the wait between polls', { timeout: 5_000 }, () => {
+  it('ends at once with the signal’s reason when the caller aborts during the back-off; no further poll is sent', async () => {
+    const gomus = await startGomusEmulator();
+    emulators.push(gomus);
+    // A 30 s Retry-After: only the abort can end the wait within the test's timeout.
+    gomus.injectFault({ ...stillRunning, headers: { 'retry-after': '30' }, match: { path: '/api/v4/museums' } });
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const signalsSeen: AbortSignal[] = [];
+    const client = createGomusClient({
+      baseUrl: gomus.url,
+      token: gomusTestTokens.user,
+      // A real fetch, watched: it records the signal ky hands down and aborts once the 202 has been received.
+      fetch: async (input, init) => {
+        signalsSeen.push(init?.signal ?? (input as Request).signal);
+        const response = await globalThis.fetch(input, init);
+        if (response.status === 202) setTimeout(() => controller.abort(reason), 0);
+        return response;
+      },
+    });
+
+    await expect(client.api.get('museums', { signal: controller.signal })).rejects.toBe(reason);
+
+    // ky wraps the caller's signal; the one reaching fetch aborts with it, with the same reason.
+    expect(signalsSeen).toHaveLength(1);
+    expect(signalsSeen[0]).not.toBe(controller.signal);
+    expect(signalsSeen[0]?.aborted).toBe(true);
+    expect(signalsSeen[0]?.reason).toBe(reason);
+    expect(gomus.requests.filter((request) => request.path === '/api/v4/museums')).toHaveLength(1);
+  });
+
+  it('does not wait for the 202 body to be discarded: a body whose cancel hangs or fails is left behind', async () => {
+    const { gomus } = await setUp();
+    gomus.injectFault({ ...stillRunning, match: { path: '/api/v4/museums' }, times: 2 });
+    let bodies = 0;
+    const client = createGomusClient({
+      baseUrl: gomus.url,
+      token: gomusTestTokens.user,
+      retry: { limit: 3, initialDelayMs: 5 },
+      // The real answers, except that each 202 body is a stream whose cancel never settles (then throws).
+      fetch: async (input, init) => {
+        const response = await globalThis.fetch(input, init);
+        if (response.status !== 202) return response;
+        await response.body?.cancel();
+        bodies += 1;
+        const cancel =
+          bodies === 1
+            ? () => new Promise<void>(() => {})
+            : () => {
+                throw new Error('cancel failed');
+              };
+        return new Response(new ReadableStream({ cancel }), { status: 202, headers: response.headers });
+      },
+    });
+
+    const response = await client.api.get('museums');
+
+    expect(response.status).toBe(200);
+    expect(bodies).toBe(2);
+    expect(gomus.requests.filter((request) => request.path === '/api/v4/museums')).toHaveLength(3);
+  });
+});

@@ -6,7 +6,8 @@ import { backoffDelayMs, parseRetryAfter, type RetryOptions } from '@auth/core';
  * back-off. This fetch repeats a GET or HEAD answered 202 with the client's retry policy (exponential backoff with
  * jitter, `Retry-After` as a floor, at most `retry.limit` more times) and returns the last answer as it is: a 202
  * that outlasts the policy reaches the caller, who can see the process is still running. Other methods are never
- * repeated: a second POST could start a second process.
+ * repeated: a second POST could start a second process. The wait between polls ends at once when the caller's signal
+ * aborts, rejecting with the signal's reason; nothing more is sent.
  */
 export function pollAccepted(fetch: typeof globalThis.fetch, retry: Required<RetryOptions>): typeof globalThis.fetch {
   return async (input, init) => {
@@ -21,10 +22,31 @@ export function pollAccepted(fetch: typeof globalThis.fetch, retry: Required<Ret
         parseRetryAfter(response.headers.get('retry-after')) ?? 0,
       );
       if (waitMs > retry.maxRetryAfterMs) break;
-      await response.body?.cancel();
-      await sleep(waitMs, undefined, signal ? { signal } : {});
+      discardBody(response);
+      await wait(waitMs, signal);
       response = await fetch(input, init);
     }
     return response;
   };
+}
+
+/** Sleeps `waitMs`; an abort ends it at once with the signal's reason (not Node's generic `AbortError`). */
+async function wait(waitMs: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(waitMs, undefined, signal ? { signal } : {});
+  } catch (error) {
+    throw signal?.aborted ? signal.reason : error;
+  }
+}
+
+/**
+ * Lets go of a 202 body nobody reads, without waiting: a stream's cancel may never settle, or may fail (a locked or
+ * errored body, a custom `fetch`); neither may hold up the poll or surface as an unhandled rejection.
+ */
+function discardBody(response: Response): void {
+  try {
+    response.body?.cancel().catch(() => undefined);
+  } catch {
+    // Nothing to release that the garbage collector will not.
+  }
 }
