@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,6 +11,14 @@ import { FileTokenStore } from './file-token-store.js';
 import { TokenManager } from './token-manager.js';
 
 const run = promisify(execFile);
+const anHourAhead = () => new Date(Date.now() + 3_600_000);
+
+/** The pid of a process that has run and exited (reaped): nobody answers to it any more. */
+async function deadPid(): Promise<number> {
+  const child = execFile(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
 const builtCore = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
 let directory: string;
@@ -125,5 +133,86 @@ describe('FileTokenStore', () => {
     expect(Object.keys(contents)).toHaveLength(200);
     expect(reads).toBeGreaterThan(0);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('takes over a lock whose mtime is in the future once it has sat unchanged for staleLockMs of waiting', async () => {
+    const path = join(directory, 'tokens.json');
+    // Held by a live process (the test runner), dated an hour ahead: its age cannot be known from the mtime.
+    await writeFile(`${path}.lock`, `${process.ppid} ${hostname()}`);
+    await utimes(`${path}.lock`, anHourAhead(), anHourAhead());
+    const store = new FileTokenStore(path, { staleLockMs: 20, lockTimeoutMs: 60_000 });
+
+    await store.set('a', { accessToken: 'token-a' });
+
+    expect(await store.get('a')).toEqual({ accessToken: 'token-a' });
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  }, 10_000);
+
+  it('gives up on a lock a live process keeps, with an AuthError naming the lock file: set and delete never hang', async () => {
+    const path = join(directory, 'tokens.json');
+    await writeFile(path, JSON.stringify({ a: { accessToken: 'token-a' } }));
+    await writeFile(`${path}.lock`, `${process.ppid} ${hostname()}`);
+    await utimes(`${path}.lock`, anHourAhead(), anHourAhead());
+    const store = new FileTokenStore(path, { staleLockMs: 3_600_000, lockTimeoutMs: 20 });
+
+    for (const operation of [() => store.set('b', { accessToken: 'token-b' }), () => store.delete('a')]) {
+      const error = await operation().catch((caught: unknown) => caught);
+      expect(AuthError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain(`lock file ${path}.lock`);
+    }
+    // Nothing was written, and the holder's lock is left alone.
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ a: { accessToken: 'token-a' } });
+    expect(await readFile(`${path}.lock`, 'utf8')).toBe(`${process.ppid} ${hostname()}`);
+  }, 10_000);
+
+  it('rejects lock settings that would never end or never wait', () => {
+    for (const options of [{ staleLockMs: 0 }, { lockTimeoutMs: -1 }, { lockTimeoutMs: Number.POSITIVE_INFINITY }]) {
+      expect(() => new FileTokenStore(join(directory, 'tokens.json'), options)).toThrow(/must be a positive number/);
+    }
+  });
+
+  it('takes over at once the lock file and the lease file of a dead process', async () => {
+    const path = join(directory, 'tokens.json');
+    const pid = await deadPid();
+    // Fresh and dated ahead: only the holder's death lets anyone in before an hour.
+    await writeFile(`${path}.lock`, `${pid} ${hostname()}`);
+    await utimes(`${path}.lock`, anHourAhead(), anHourAhead());
+    // lockTimeoutMs: 1: a takeover that waited for anything would fail.
+    const store = new FileTokenStore(path, { staleLockMs: 3_600_000, lockTimeoutMs: 1 });
+
+    await store.set('a', { accessToken: 'token-a' });
+    expect(await store.get('a')).toEqual({ accessToken: 'token-a' });
+    expect(existsSync(`${path}.lock`)).toBe(false);
+
+    // A lease of a dead process, valid for another hour: the format the store writes, `<owner> <expiresAt> <pid> <host>`.
+    const first = await store.acquireLease('k', 10_000);
+    const leasePath = (await readdir(directory)).find((name) => name.endsWith('.lease'));
+    await first!.release();
+    await writeFile(join(directory, leasePath!), `someone ${Date.now() + 3_600_000} ${pid} ${hostname()}`);
+    const lease = await store.acquireLease('k', 10_000);
+    expect(lease).toBeDefined();
+    expect(await store.acquireLease('k', 10_000)).toBeUndefined();
+    await lease!.release();
+  });
+
+  it('returns each record as the file holds it, whatever its shape: the TokenManager validates it', async () => {
+    const path = join(directory, 'tokens.json');
+    const records = {
+      objectToken: { accessToken: {} },
+      nullRecord: null,
+      text: 'not a token set',
+      number: 42,
+      list: [{ accessToken: 'token' }],
+      flag: true,
+    };
+    await writeFile(path, JSON.stringify(records));
+    const store = new FileTokenStore(path);
+
+    for (const [key, record] of Object.entries(records)) expect(await store.get(key)).toEqual(record);
+    // Keys the file does not hold, even those every object inherits, are absent.
+    for (const key of ['missing', 'toString', 'constructor', '__proto__']) expect(await store.get(key)).toBeUndefined();
+    // A write keeps the other records as they were.
+    await store.set('fresh', { accessToken: 'token' });
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ ...records, fresh: { accessToken: 'token' } });
   });
 });

@@ -1,17 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { AuthError } from './errors/auth-error.js';
 import type { TokenSet } from './token-set.js';
 import type { LeasingTokenStore, TokenLease } from './token-store.js';
+import { timerMilliseconds } from './validate-http-options.js';
 
 export interface FileTokenStoreOptions {
-  /** How long a writer may hold the file lock before others treat it as abandoned, in ms. @default 5_000 */
+  /**
+   * How long a writer may hold the file lock before others treat it as abandoned, in ms: by the lock file's age, or,
+   * when its mtime is in the future (clock skew, a copied file), by how long a waiting writer has seen it unchanged.
+   * @default 5_000
+   */
   staleLockMs?: number;
+  /**
+   * How long `set` and `delete` wait for the file lock at most, in ms; past it they fail with an `AuthError` naming the
+   * lock file. @default twice `staleLockMs`
+   */
+  lockTimeoutMs?: number;
 }
 
-type Contents = Record<string, TokenSet>;
+/** Whatever the file holds: records are returned as they are, and validated by the reader (the TokenManager). */
+type Contents = Record<string, unknown>;
 
 const lockRetryMs = 5;
 
@@ -24,16 +35,23 @@ const lockRetryMs = 5;
 export class FileTokenStore implements LeasingTokenStore {
   readonly path: string;
   readonly #staleLockMs: number;
+  readonly #lockTimeoutMs: number;
 
   constructor(path: string, options: FileTokenStoreOptions = {}) {
     this.path = path;
-    this.#staleLockMs = options.staleLockMs ?? 5_000;
+    this.#staleLockMs = timerMilliseconds(options.staleLockMs ?? 5_000, 'staleLockMs', '@auth/core');
+    this.#lockTimeoutMs = timerMilliseconds(
+      options.lockTimeoutMs ?? 2 * this.#staleLockMs,
+      'lockTimeoutMs',
+      '@auth/core',
+    );
   }
 
+  /** The record the file holds for `key`, unchecked: what a store returns is validated by its reader. */
   async get(key: string): Promise<TokenSet | undefined> {
     const contents = await this.#read();
-    const token = contents[key];
-    return token && { ...token };
+    // Own keys only: `toString` or `__proto__` must not find what every object inherits.
+    return Object.hasOwn(contents, key) ? (contents[key] as TokenSet) : undefined;
   }
 
   async set(key: string, value: TokenSet): Promise<void> {
@@ -52,6 +70,8 @@ export class FileTokenStore implements LeasingTokenStore {
     const path = `${this.path}.${hashKey(key)}.lease`;
     const owner = randomBytes(12).toString('hex');
     const record = (validMs: number) => `${owner} ${Date.now() + validMs} ${holderIdentity}`;
+    // Processes starting together on a fresh path must meet at the lease, not each fail to create it.
+    await mkdir(dirname(this.path), { recursive: true });
     if (!(await tryCreate(path, record(ttlMs)))) {
       const holder = await readFile(path, 'utf8').catch(() => '');
       const [, expiresText, pid, host] = holder.split(' ');
@@ -116,20 +136,66 @@ export class FileTokenStore implements LeasingTokenStore {
     }
   }
 
-  /** A lock file created with O_EXCL; one left behind by a dead writer is taken over once stale. */
+  /**
+   * A lock file created with O_EXCL. One left by a dead writer is taken over at once, a stale one (see `staleLockMs`)
+   * once seen stale; a live holder is waited for `lockTimeoutMs` at most. Nothing keeps running after a failure.
+   */
   async #lock(): Promise<() => Promise<void>> {
     const path = `${this.path}.lock`;
+    const giveUpAt = performance.now() + this.#lockTimeoutMs;
+    let seen: { holder: LockHolder; since: number } | undefined;
     for (;;) {
       if (await tryCreate(path, holderIdentity)) return () => rm(path, { force: true });
-      const age = await stat(path).then(
-        (info) => Date.now() - info.mtimeMs,
-        () => 0,
-      );
-      const [pid, host] = (await readFile(path, 'utf8').catch(() => '')).split(' ');
-      if (age > this.#staleLockMs || isDeadProcess(pid, host)) await rm(path, { force: true });
-      else await new Promise((resolve) => setTimeout(resolve, lockRetryMs + Math.random() * lockRetryMs));
+      const holder = await readLockHolder(path);
+      if (holder === undefined) continue; // released meanwhile: try again at once
+      if (seen === undefined || !isSameHolder(seen.holder, holder)) seen = { holder, since: performance.now() };
+      // An mtime in the future says nothing of the age: then our own wait on this very lock file counts.
+      const ageMs = Math.max(Date.now() - holder.mtimeMs, performance.now() - seen.since);
+      if (ageMs > this.#staleLockMs || isDeadProcess(holder.pid, holder.host)) {
+        // Only the lock judged stale: a writer that took it over meanwhile keeps its own.
+        const now = await readLockHolder(path);
+        if (now !== undefined && isSameHolder(now, holder)) await rm(path, { force: true });
+        continue;
+      }
+      const remainingMs = giveUpAt - performance.now();
+      if (remainingMs <= 0) {
+        throw new AuthError(
+          `@auth/core: the lock file ${path} of the token file is still held by another process after ${this.#lockTimeoutMs} ms (lockTimeoutMs). Delete it if no process is using the token file.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(remainingMs, lockRetryMs * (1 + Math.random()))));
     }
   }
+}
+
+/** Who holds a lock file and which lock file it is: a lock released and taken again is another holder. */
+interface LockHolder {
+  pid: string | undefined;
+  host: string | undefined;
+  inode: number;
+  mtimeMs: number;
+}
+
+/** The lock file's holder, read from one open file; undefined when there is no lock file any more. */
+async function readLockHolder(path: string): Promise<LockHolder | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const info = await handle.stat();
+    const [pid, host] = (await handle.readFile('utf8')).split(' ');
+    return { pid, host, inode: info.ino, mtimeMs: info.mtimeMs };
+  } finally {
+    await handle.close();
+  }
+}
+
+function isSameHolder(a: LockHolder, b: LockHolder): boolean {
+  return a.pid === b.pid && a.host === b.host && a.inode === b.inode && a.mtimeMs === b.mtimeMs;
 }
 
 /** `<pid> <host>`: lets another process on the same machine see that the holder is gone. */
