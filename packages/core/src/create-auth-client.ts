@@ -2,8 +2,10 @@ import ky, { type Hooks, type KyInstance } from 'ky';
 import { assertSafeBaseUrl } from './assert-safe-base-url.js';
 import { type CallState, createAuthFetch, isRetryableAuthFetchError } from './create-auth-fetch.js';
 import { type RateLimiter, type RateLimitOptions, resolveRateLimiter } from './create-rate-limiter.js';
+import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
 import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
+import { ConfigError } from './errors/config-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
 import type { Logger } from './logger.js';
 import { parseRetryAfter } from './parse-retry-after.js';
@@ -40,6 +42,12 @@ export interface HttpOptions {
   visibleQueryParameters?: readonly string[];
   /** A fetch implementation. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The largest response body read, in bytes. A longer one fails with an `ApiError` as soon as it crosses the cap
+   * (at once when its `Content-Length` says so); nothing past the cap is buffered. Token endpoints use 64 KiB.
+   * @default 16_777_216 (16 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 export interface AuthClientOptions extends HttpOptions {
@@ -65,10 +73,19 @@ export interface AuthClientOptions extends HttpOptions {
   keepErrorBody?: boolean;
   /** Statuses that become a `CredentialsError` (token endpoints: 400, 401, 403). @default none */
   rejectionStatuses?: readonly number[];
+  /**
+   * Follow same-origin redirects (fetch's method rules). Redirects to another origin or from https to http are never
+   * followed: they fail with a `RedirectError` naming the target's origin, and nothing is sent there. Token clients
+   * turn this off: a token request never follows any redirect. @default true
+   */
+  followRedirects?: boolean;
+  /** The secrets whose echoes are scrubbed from errors and log records; share it with the token manager. */
+  secrets?: SecretScrubber;
 }
 
 const defaultTimeoutMs = 30_000;
 const defaultTotalTimeoutMs = 120_000;
+const defaultMaxResponseBytes = 16 * 1024 * 1024;
 
 const allMethods = ['get', 'head', 'put', 'delete', 'options', 'trace', 'query', 'post', 'patch'];
 
@@ -92,6 +109,9 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
     options.totalTimeoutMs === false
       ? false
       : timerMilliseconds(options.totalTimeoutMs ?? defaultTotalTimeoutMs, 'totalTimeoutMs', packageName);
+  const maxResponseBytes = positiveByteCount(options.maxResponseBytes ?? defaultMaxResponseBytes, packageName);
+  const secrets = options.secrets ?? createSecretScrubber();
+  const logger = options.logger && secrets.wrapLogger(options.logger);
   const kyRetry = toKyRetry(retry);
   const retriedMethods = kyRetry.methods ?? [];
   /** ky's default decision (undefined), or our overrides: true to retry, false to stop, a thrown error to fail now. */
@@ -120,13 +140,16 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
   const authFetch = createAuthFetch({
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.scheme ? { scheme: options.scheme } : {}),
-    ...(options.logger ? { logger: options.logger } : {}),
+    ...(logger ? { logger } : {}),
     ...(options.rateLimit
       ? { rateLimiter: resolveRateLimiter(options.rateLimit, packageName), maxRateLimitWaitMs: timeoutMs }
       : {}),
     ...(options.logFields ? { logFields: options.logFields } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.keepErrorBody === false ? { bufferBody: true } : {}),
+    followRedirects: options.followRedirects !== false,
+    maxResponseBytes,
+    secrets,
     visibleQueryParameters,
     packageName,
   });
@@ -134,6 +157,8 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
   return ky.create({
     prefix,
     fetch: authFetch,
+    // Redirects are handled by our fetch: only same-origin ones are followed.
+    redirect: 'manual',
     timeout: timeoutMs,
     totalTimeout: totalTimeoutMs,
     retry: {
@@ -173,7 +198,12 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       beforeRequest: [
         // Wait for a token before ky starts this attempt's timer: a slow login must not count against (and be
         // reported as) a timeout of an API request that was never sent. Later attempts find the token cached.
-        ...(options.tokens && !options.tokens.immediate ? [async () => void (await options.tokens?.getToken())] : []),
+        ...(options.tokens && !options.tokens.immediate
+          ? [
+              async ({ request }: { request: Request }) =>
+                void (await options.tokens?.getToken({ signal: request.signal })),
+            ]
+          : []),
         ...(options.hooks?.beforeRequest ?? []),
       ],
       beforeRetry: options.hooks?.beforeRetry ?? [],
@@ -181,16 +211,27 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       afterResponse: options.hooks?.afterResponse ?? [],
       beforeError: [
         ({ error, request }) =>
-          toAuthError(error, {
-            packageName,
-            method: request.method,
-            url: request.url,
-            visibleQueryParameters,
-            keepBody: options.keepErrorBody !== false,
-            ...(options.rejectionStatuses ? { rejectionStatuses: options.rejectionStatuses } : {}),
-          }),
+          secrets.scrubError(
+            toAuthError(error, {
+              packageName,
+              method: request.method,
+              url: request.url,
+              visibleQueryParameters,
+              keepBody: options.keepErrorBody !== false,
+              secrets,
+              ...(options.rejectionStatuses ? { rejectionStatuses: options.rejectionStatuses } : {}),
+            }),
+          ),
         ...(options.hooks?.beforeError ?? []),
       ],
     },
+  });
+}
+
+function positiveByteCount(value: unknown, packageName: string): number {
+  if (value === Number.POSITIVE_INFINITY || (Number.isSafeInteger(value) && (value as number) > 0))
+    return value as number;
+  throw new ConfigError(`${packageName}: maxResponseBytes must be a positive integer number of bytes (or Infinity).`, {
+    option: 'maxResponseBytes',
   });
 }

@@ -1,6 +1,10 @@
 import { type RateLimiter, RateLimiterBusy } from './create-rate-limiter.js';
+import type { SecretScrubber } from './create-secret-scrubber.js';
+import { AuthError } from './errors/auth-error.js';
 import { NetworkError } from './errors/network-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
+import { sendFollowingRedirects } from './follow-redirects.js';
+import { limitResponseBody } from './limit-response-body.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { redactUrl } from './redact-url.js';
@@ -30,6 +34,12 @@ export interface AuthFetchOptions {
   bufferBody?: boolean;
   /** For messages. @default '@auth/core' */
   packageName?: string;
+  /** Follow same-origin redirects; false refuses every redirect (token requests). @default true */
+  followRedirects?: boolean;
+  /** The largest response body read, in bytes. @default Infinity */
+  maxResponseBytes?: number;
+  /** Learns every token sent, so that an echo of it is scrubbed from errors and log records. */
+  secrets?: SecretScrubber;
 }
 
 type FetchInit = RequestInit & { authCall?: CallState };
@@ -53,29 +63,42 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   const logFields = options.logFields ?? {};
 
   const packageName = options.packageName ?? '@auth/core';
-  const exchange = options.bufferBody
-    ? async (request: Request, init: FetchInit): Promise<Response> => {
-        const response = await baseFetch(request, init);
-        let body: ArrayBuffer;
-        try {
-          body = await response.arrayBuffer();
-        } catch (error) {
-          if (request.signal.aborted) throw error; // a timeout: ky reports it
-          const url = redactUrl(request.url, visibleQueryParameters);
-          const dropped = new NetworkError(
-            `${packageName}: ${request.method} ${url} failed: the connection dropped while reading the body (${networkReason(error)}).`,
-            { method: request.method, url, timedOut: false },
-          );
-          retryableErrors.add(dropped);
-          throw dropped;
-        }
-        const { status, statusText, headers } = response;
-        const buffered = new Response(status === 204 || status === 304 ? null : body, { status, statusText, headers });
-        // A constructed Response has no url; keep the real one for whoever reports on it.
-        Object.defineProperty(buffered, 'url', { value: response.url });
-        return buffered;
-      }
-    : baseFetch;
+  const redirectRules = { follow: options.followRedirects !== false, packageName, visibleQueryParameters };
+  const bodyLimit = {
+    maxBytes: options.maxResponseBytes ?? Number.POSITIVE_INFINITY,
+    packageName,
+    visibleQueryParameters,
+  };
+  const exchange = async (request: Request, init: FetchInit): Promise<Response> => {
+    const response = await limitResponseBody(
+      request,
+      await sendFollowingRedirects(baseFetch, request, init, redirectRules),
+      bodyLimit,
+    );
+    return options.bufferBody ? buffer(request, response) : response;
+  };
+
+  const buffer = async (request: Request, response: Response): Promise<Response> => {
+    let body: ArrayBuffer;
+    try {
+      body = await response.arrayBuffer();
+    } catch (error) {
+      // A timeout is reported by ky; a body over the cap is already typed.
+      if (request.signal.aborted || AuthError.isInstance(error)) throw error;
+      const url = redactUrl(request.url, visibleQueryParameters);
+      const dropped = new NetworkError(
+        `${packageName}: ${request.method} ${url} failed: the connection dropped while reading the body (${networkReason(error)}).`,
+        { method: request.method, url, timedOut: false },
+      );
+      retryableErrors.add(dropped);
+      throw dropped;
+    }
+    const { status, statusText, headers } = response;
+    const buffered = new Response(status === 204 || status === 304 ? null : body, { status, statusText, headers });
+    // A constructed Response has no url; keep the real one for whoever reports on it.
+    Object.defineProperty(buffered, 'url', { value: response.url });
+    return buffered;
+  };
 
   const acquireSlot = async (limiter: RateLimiter, request: Request): Promise<void> => {
     try {
@@ -128,15 +151,17 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     const attempt = state ? ++state.attempt : 1;
     if (tokens === undefined) return send(request, fetchInit, attempt, false);
 
-    const token = await tokens.getToken();
+    const signal = { signal: request.signal };
+    const token = await tokens.getToken(signal);
     if (token === undefined) return send(request, fetchInit, attempt, false);
+    options.secrets?.add(token.accessToken);
     // Keep an unsent copy only when a replay may need the body again.
     const spare = tokens.invalidate && request.body !== null ? request.clone() : request;
     authorize(request, scheme, token);
     const response = await send(request, fetchInit, attempt, false);
     if (response.status !== 401 || tokens.invalidate === undefined) return response;
 
-    const replacement = await tokens.invalidate(token);
+    const replacement = await tokens.invalidate(token, signal);
     if (replacement === undefined || replacement.accessToken === token.accessToken) return response;
     await response.body?.cancel().catch(() => undefined);
     authorize(spare, scheme, replacement);

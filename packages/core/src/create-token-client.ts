@@ -12,11 +12,15 @@ export interface TokenClientOptions extends HttpOptions {
   rejectionStatuses?: readonly number[];
 }
 
+/** A token answer is a few hundred bytes; 64 KiB leaves room for any real one and none for a flood. */
+const maxTokenResponseBytes = 64 * 1024;
+
 /**
  * A ky instance for a provider's token endpoint, with the endpoint's own rules: POST is retried (on 408, 429, 5xx
  * and network errors, under the same backoff and `Retry-After` floor), bad credentials never are: 400/401/403 become a
  * `CredentialsError` carrying the provider's error code. Error bodies are never kept (an error page may echo the
- * credentials sent), and bodies are read at once, so a connection dropped mid-body is a retried `NetworkError`.
+ * credentials sent), and bodies are read at once, so a connection dropped mid-body is a retried `NetworkError`. A redirect is never
+ * followed (`RedirectError`), and an answer over 64 KiB is refused before it is buffered.
  */
 export function createTokenClient(options: TokenClientOptions): KyInstance {
   return createAuthClient({
@@ -24,6 +28,8 @@ export function createTokenClient(options: TokenClientOptions): KyInstance {
     retry: { ...resolveRetryOptions(options.retry, options.packageName), retryNonIdempotent: true },
     logFields: { ...options.logFields, kind: 'token' },
     keepErrorBody: false,
+    followRedirects: false,
+    maxResponseBytes: options.maxResponseBytes ?? maxTokenResponseBytes,
     rejectionStatuses: options.rejectionStatuses ?? [400, 401, 403],
   });
 }

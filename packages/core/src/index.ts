@@ -9,6 +9,7 @@ export {
   type RateLimitOptions,
   resolveRateLimiter,
 } from './create-rate-limiter.js';
+export { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
 export { createTokenClient, type TokenClientOptions } from './create-token-client.js';
 export { createTokenKey, type TokenKeyParts } from './create-token-key.js';
 export { ApiError, type ApiErrorOptions } from './errors/api-error.js';
@@ -17,6 +18,7 @@ export { ConfigError } from './errors/config-error.js';
 export { CredentialsError } from './errors/credentials-error.js';
 export { NetworkError } from './errors/network-error.js';
 export { RateLimitError } from './errors/rate-limit-error.js';
+export { RedirectError } from './errors/redirect-error.js';
 export { FileTokenStore, type FileTokenStoreOptions } from './file-token-store.js';
 export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './load-setting.js';
 export { type Logger, silentLogger } from './logger.js';
@@ -38,6 +40,7 @@ export {
   type AccessTokenProvider,
   TokenManager,
   type TokenManagerOptions,
+  type TokenRequestOptions,
   type TokenSource,
 } from './token-manager.js';
 export type { TokenSet } from './token-set.js';

@@ -1,7 +1,11 @@
 import type { TokenSet } from './token-set.js';
 
-/** RFC 6750 `b64token`: the characters a bearer credential may use in an `Authorization` header. */
-const bearerTokenCharacters = /^[A-Za-z0-9\-._~+/]+=*$/;
+/**
+ * RFC 6750 `b64token` characters: what a bearer credential may use in an `Authorization` header. `=` is accepted
+ * anywhere, not only as trailing padding: real tokens join base64 parts (`<claims>=.<signature>`), and `=` is as safe
+ * in a header as the rest.
+ */
+const bearerTokenCharacters = /^[A-Za-z0-9\-._~+/=]+$/;
 /** RFC 6749 `VSCHAR` (printable ASCII): what a refresh token, sent in a body, may contain. */
 const visibleCharacters = /^[\x20-\x7e]+$/;
 /** Far above any real token (JWTs with many claims stay under 8 KB); a longer one is not worth a header. */

@@ -9,6 +9,7 @@ const httpOptionNames = [
   'allowInsecureHttp',
   'visibleQueryParameters',
   'fetch',
+  'maxResponseBytes',
 ] as const satisfies ReadonlyArray<keyof HttpOptions>;
 
 /** The `HttpOptions` a provider's options carry, without the provider's own ones and without undefined values. */

@@ -1,4 +1,5 @@
 import { isHTTPError, isTimeoutError } from 'ky';
+import type { SecretScrubber } from './create-secret-scrubber.js';
 import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
@@ -16,6 +17,8 @@ export interface ToAuthErrorContext {
   keepBody?: boolean;
   /** Statuses meaning "these credentials are rejected": they become a `CredentialsError` with the provider's code. */
   rejectionStatuses?: readonly number[];
+  /** Known secrets: scrubbed from the body kept as `data`, and never accepted as a provider's error code. */
+  secrets?: SecretScrubber;
 }
 
 /**
@@ -30,13 +33,14 @@ export function toAuthError(error: unknown, context: ToAuthErrorContext): Error 
   if (isHTTPError(error)) {
     const { status, statusText } = error.response;
     if (context.rejectionStatuses?.includes(status)) {
-      const reason = providerErrorCode(error.data);
+      const code = providerErrorCode(error.data);
+      const reason = code !== undefined && context.secrets?.reveals(code) ? undefined : code;
       return new CredentialsError(
         `${context.packageName}: the token endpoint rejected the credentials (${status}${reason ? ` ${reason}` : ''}).`,
         { status, ...(reason ? { reason } : {}) },
       );
     }
-    const data = context.keepBody === false ? undefined : error.data;
+    const data = context.keepBody === false ? undefined : (context.secrets?.scrub(error.data) ?? error.data);
     if (status === 429 || (status === 503 && error.response.headers.has('retry-after'))) {
       const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
       const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;

@@ -1,10 +1,13 @@
+import { abortable } from './abortable.js';
 import { type Clock, systemClock } from './clock.js';
+import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
 import { AuthError } from './errors/auth-error.js';
 import { ConfigError } from './errors/config-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { MemoryTokenStore } from './memory-token-store.js';
+import { describeInvalidTokenSet, parseTokenSet } from './parse-token-set.js';
 import { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
 import type { TokenSet } from './token-set.js';
 import { isLeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
@@ -48,17 +51,33 @@ export interface TokenManagerOptions {
   leaseTtlMs?: number;
   /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
   leasePollMs?: number;
+  /**
+   * The longest wait for one store operation (read, write, delete, lease), in ms. A store that does not answer in
+   * time is treated as down: this process renews on its own until the store answers again, and never hangs on it.
+   * @default 5_000
+   */
+  storeTimeoutMs?: number;
+  /**
+   * The secrets this client holds (client secret, password); the manager adds every token it holds. Their echoes are
+   * scrubbed from errors and log records. Pass the same scrubber to the HTTP clients. @default a new one
+   */
+  secrets?: SecretScrubber;
+}
+
+/** Per call: the caller's signal ends its wait at once; the shared renewal goes on for the other callers. */
+export interface TokenRequestOptions {
+  signal?: AbortSignal | undefined;
 }
 
 /** Provides the current token to the HTTP client; the client reports a rejected one. */
 export interface AccessTokenProvider {
   /** The token for the next attempt; undefined sends the request without `Authorization` (public access). */
-  getToken(): Promise<TokenSet | undefined>;
+  getToken(options?: TokenRequestOptions): Promise<TokenSet | undefined>;
   /**
    * Called with a token the API rejected (401). Resolves to a replacement to replay the request with, or undefined
    * when there is none (the 401 then surfaces).
    */
-  invalidate?(rejected: TokenSet): Promise<TokenSet | undefined>;
+  invalidate?(rejected: TokenSet, options?: TokenRequestOptions): Promise<TokenSet | undefined>;
   /**
    * `getToken()` never waits on I/O (a static token): the client then skips the hook that waits for the token before
    * the attempt's timer starts. @default false
@@ -70,7 +89,10 @@ interface Entry {
   token: TokenSet;
   /** Obtained while a shared store was unreachable: this process alone holds it (and its refresh token). */
   local: boolean;
-  /** Epoch ms after which a background renewal starts; Infinity when the token has no known expiry. */
+  /**
+   * Epoch ms after which a background renewal starts; Infinity when the token has no known expiry, or when renewing
+   * it made no progress (the server handed back the same token or no later expiry: renewing again would only storm).
+   */
   refreshAt: number;
 }
 
@@ -103,19 +125,25 @@ export class TokenManager implements AccessTokenProvider {
   readonly #leaseTtlMs: number;
   readonly #leasePollMs: number;
   readonly #fields: Record<string, unknown>;
+  readonly #storeTimeoutMs: number;
+  readonly #secrets: SecretScrubber;
+  /** The no-progress warning is logged once per token. */
+  #stalledToken: string | undefined;
 
   constructor(options: TokenManagerOptions) {
     validateTokenManagerOptions(options);
     this.key = options.key;
     this.#source = options.source;
     this.#store = options.store ?? new MemoryTokenStore();
-    this.#logger = options.logger ?? silentLogger;
+    this.#secrets = options.secrets ?? createSecretScrubber();
+    this.#logger = options.logger === undefined ? silentLogger : this.#secrets.wrapLogger(options.logger);
     this.#clock = options.clock ?? systemClock;
     this.#policy = { ...defaultRefreshPolicy, ...options.refreshPolicy };
     this.#random = options.random ?? Math.random;
     this.#packageName = options.packageName ?? '@auth/core';
     this.#leaseTtlMs = options.leaseTtlMs ?? 15_000;
     this.#leasePollMs = options.leasePollMs ?? 100;
+    this.#storeTimeoutMs = options.storeTimeoutMs ?? 5_000;
     this.#fields = { package: this.#packageName, ...options.logFields };
   }
 
@@ -123,25 +151,31 @@ export class TokenManager implements AccessTokenProvider {
    * The current token. Waits only when there is no usable one; a token inside its refresh window is returned at once
    * while a renewal runs in the background.
    */
-  async getToken(): Promise<TokenSet> {
+  async getToken(options?: TokenRequestOptions): Promise<TokenSet> {
     const entry = this.#entry;
-    if (entry === undefined) return this.#renew('missing');
+    if (entry === undefined) return this.#wait(this.#renew('missing'), options);
     const now = this.#clock.now();
-    if (!isUsable(entry.token, now)) return this.#renew('expired');
+    if (!isUsable(entry.token, now)) return this.#wait(this.#renew('expired'), options);
     if (now >= entry.refreshAt && this.#inflight === undefined && now >= this.#backgroundRetryAt && !this.#closed) {
       this.#renewInBackground();
     }
     return entry.token;
   }
 
-  async invalidate(rejected: TokenSet): Promise<TokenSet | undefined> {
+  async invalidate(rejected: TokenSet, options?: TokenRequestOptions): Promise<TokenSet | undefined> {
     const current = this.#entry?.token;
     // Someone already replaced the rejected token: use theirs, do not renew again.
     if (current !== undefined && current.accessToken !== rejected.accessToken && isUsable(current, this.#clock.now())) {
       return current;
     }
-    if (this.#inflight) return this.#inflight;
-    return this.#renew('rejected', rejected);
+    return this.#wait(this.#inflight ?? this.#renew('rejected', rejected), options);
+  }
+
+  /** One caller's wait for shared work: its abort ends only its own wait; errors reach it scrubbed of secrets. */
+  #wait(work: Promise<TokenSet>, options: TokenRequestOptions | undefined): Promise<TokenSet> {
+    return abortable(work, options?.signal).catch((error: unknown) => {
+      throw this.#secrets.scrubError(error);
+    });
   }
 
   /** The cached token without any I/O, or undefined. */
@@ -153,7 +187,7 @@ export class TokenManager implements AccessTokenProvider {
   async clear(): Promise<void> {
     this.#entry = undefined;
     try {
-      await this.#store.delete(this.key);
+      await this.#bounded(this.#store.delete(this.key));
     } catch (error) {
       this.#storeFailed(error, 'delete');
     }
@@ -207,7 +241,7 @@ export class TokenManager implements AccessTokenProvider {
         if (adopted.token) return adopted.token;
         let lease: TokenLease | undefined;
         try {
-          lease = await store.acquireLease(this.key, this.#leaseTtlMs);
+          lease = await this.#bounded(store.acquireLease(this.key, this.#leaseTtlMs));
         } catch (error) {
           this.#storeFailed(error, 'lease');
           break; // the store is down: renew for this process alone
@@ -219,7 +253,7 @@ export class TokenManager implements AccessTokenProvider {
             return again.token ?? (await this.#renewFromSource(reason, again.stored, started));
           } finally {
             stopExtending();
-            await lease.release().catch(() => undefined);
+            await this.#bounded(lease.release()).catch(() => undefined);
           }
         }
         if (performance.now() > giveUpAt) break;
@@ -241,7 +275,7 @@ export class TokenManager implements AccessTokenProvider {
     const stopAt = performance.now() + ttlMs * maxLeaseExtensions;
     const timer = setInterval(() => {
       if (performance.now() > stopAt) return clearInterval(timer);
-      extend(ttlMs).then(
+      this.#bounded(extend(ttlMs)).then(
         (held) => {
           if (held) return;
           clearInterval(timer);
@@ -294,9 +328,12 @@ export class TokenManager implements AccessTokenProvider {
     }
 
     const token = this.#validate(next);
+    this.#secrets.add(token.accessToken, token.refreshToken);
+    const previous = this.#entry?.token;
     // Rotation: persist before anything uses the new token, so a crash cannot lose the new refresh token.
     const shared = await this.#writeStore(token);
     this.#setEntry(token, !shared);
+    if (previous !== undefined && madeNoProgress(previous, token)) this.#stopRenewingAhead(token, reason);
     this.#logger.debug(
       {
         ...this.#fields,
@@ -330,10 +367,30 @@ export class TokenManager implements AccessTokenProvider {
     return computeRefreshAt(token.issuedAt ?? this.#clock.now(), token.expiresAt, this.#policy, this.#random);
   }
 
+  /**
+   * The server handed back the same token, or one that expires no later than the one we held. Renewing ahead again
+   * would fire ever more often as the lifetime-scaled window shrinks: keep this token until it expires (a 401 still
+   * renews it) and say so once.
+   */
+  #stopRenewingAhead(token: TokenSet, reason: RenewReason): void {
+    if (this.#entry) this.#entry.refreshAt = Number.POSITIVE_INFINITY;
+    if (this.#stalledToken === token.accessToken) return;
+    this.#stalledToken = token.accessToken;
+    this.#logger.warn(
+      { ...this.#fields, event: 'token.renewal_no_progress', reason },
+      'the token endpoint returned the same token or no later expiry; no renewal ahead of expiry for this token',
+    );
+  }
+
   #validate(token: TokenSet): TokenSet {
     const now = this.#clock.now();
     if (typeof token?.accessToken !== 'string' || token.accessToken === '') {
       throw new AuthError(`${this.#packageName}: the token source returned no access token.`);
+    }
+    const invalid = describeInvalidTokenSet(token);
+    if (invalid !== undefined && !invalid.startsWith('its expiresAt')) {
+      // Never quoted: an unusable token is still a credential.
+      throw new AuthError(`${this.#packageName}: the token source returned an unusable token set: ${invalid}.`);
     }
     if (token.expiresAt !== undefined && !Number.isFinite(token.expiresAt)) {
       throw new AuthError(`${this.#packageName}: the token source returned an expiry that is not a finite time.`);
@@ -345,20 +402,57 @@ export class TokenManager implements AccessTokenProvider {
   }
 
   async #readStore(): Promise<TokenSet | undefined> {
+    let record: unknown;
     try {
-      const token = await this.#store.get(this.key);
+      record = await this.#bounded(this.#store.get(this.key));
       this.#storeRecovered();
-      return token;
     } catch (error) {
       this.#storeFailed(error, 'read');
       return undefined;
     }
+    if (record === undefined || record === null) return undefined;
+    // Trusted no more than a network answer: a bad record is absent, and the next renewal writes over it.
+    const token = parseTokenSet(record);
+    if (token === undefined) {
+      this.#logger.warn(
+        { ...this.#fields, event: 'store.invalid_record', problem: describeInvalidTokenSet(record) },
+        'the stored record is not a usable token set; it is ignored and replaced by the next renewal',
+      );
+      return undefined;
+    }
+    this.#secrets.add(token.accessToken, token.refreshToken);
+    return token;
+  }
+
+  /** A store operation bounded by `storeTimeoutMs`: a store that does not answer in time counts as down. */
+  #bounded<T>(operation: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new AuthError(
+              `${this.#packageName}: the token store did not answer within storeTimeoutMs (${this.#storeTimeoutMs} ms).`,
+            ),
+          ),
+        this.#storeTimeoutMs,
+      );
+      operation.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** True when the token reached the store. */
   async #writeStore(token: TokenSet): Promise<boolean> {
     try {
-      await this.#store.set(this.key, token);
+      await this.#bounded(this.#store.set(this.key, token));
       this.#storeRecovered();
       return true;
     } catch (error) {
@@ -402,6 +496,7 @@ function validateTokenManagerOptions(options: TokenManagerOptions): void {
   assertLogger(options.logger, packageName);
   if (options.leaseTtlMs !== undefined) timerMilliseconds(options.leaseTtlMs, 'leaseTtlMs', packageName);
   if (options.leasePollMs !== undefined) timerMilliseconds(options.leasePollMs, 'leasePollMs', packageName);
+  if (options.storeTimeoutMs !== undefined) timerMilliseconds(options.storeTimeoutMs, 'storeTimeoutMs', packageName);
   const policy = options.refreshPolicy;
   if (policy === undefined) return;
   if (typeof policy !== 'object' || policy === null) fail('refreshPolicy', 'must be an object');
@@ -416,6 +511,13 @@ function validateTokenManagerOptions(options: TokenManagerOptions): void {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A renewal that leaves us no better off: the same token without a known expiry, or no later expiry. */
+function madeNoProgress(previous: TokenSet, next: TokenSet): boolean {
+  if (next.expiresAt === undefined || previous.expiresAt === undefined)
+    return next.accessToken === previous.accessToken;
+  return next.expiresAt <= previous.expiresAt;
 }
 
 function isUsable(token: TokenSet, now: number): boolean {

@@ -1,9 +1,11 @@
 import {
   assertServerRuntime,
   createAuthClient,
+  createSecretScrubber,
   createTokenKey,
   pickHttpOptions,
   pickTokenLifecycleOptions,
+  resolveRateLimiter,
   TokenManager,
   type TokenSet,
 } from '@auth/core';
@@ -42,9 +44,16 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
   assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
   const settings = resolveMusementSettings(options);
   const http = pickHttpOptions(options);
+  // Logins count against the same limit as API calls: one budget for both clients.
+  if (http.rateLimit !== undefined) http.rateLimit = resolveRateLimiter(http.rateLimit, packageName);
+  const secrets = createSecretScrubber([
+    settings.clientSecret,
+    settings.grant.type === 'password' ? settings.grant.password : undefined,
+  ]);
+  const logFields = { provider: 'musement' };
 
   const tokens = new TokenManager({
-    source: createMusementTokenSource({ settings, http, ...(options.clock && { clock: options.clock }) }),
+    source: createMusementTokenSource({ settings, http, secrets, ...(options.clock && { clock: options.clock }) }),
     key: createTokenKey({
       provider: 'musement',
       baseUrl: settings.baseUrl,
@@ -54,6 +63,8 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
     packageName,
     ...pickTokenLifecycleOptions(options),
     ...(options.logger && { logger: options.logger }),
+    logFields,
+    secrets,
   });
 
   const api = createAuthClient({
@@ -62,7 +73,8 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
     tokens,
     headers: settings.headers,
     packageName,
-    logFields: { provider: 'musement' },
+    logFields,
+    secrets,
   });
 
   return {

@@ -5,6 +5,7 @@ import {
   createTokenClient,
   type HttpOptions,
   redactUrl,
+  type SecretScrubber,
   systemClock,
   type TokenSet,
   type TokenSource,
@@ -16,6 +17,8 @@ export interface MusementTokenSourceOptions {
   settings: MusementSettings;
   http: HttpOptions;
   clock?: Clock;
+  /** Shared with the API client and the token manager, so an echoed secret is scrubbed everywhere. */
+  secrets?: SecretScrubber;
 }
 
 /**
@@ -26,6 +29,7 @@ export function createMusementTokenSource({
   settings,
   http,
   clock = systemClock,
+  secrets,
 }: MusementTokenSourceOptions): TokenSource {
   const { clientId, clientSecret, grant, loginMethod } = settings;
   // Only grant_type is ever shown in logs and errors: a user's visibleQueryParameters apply to the API, not to login.
@@ -36,6 +40,7 @@ export function createMusementTokenSource({
     packageName,
     headers: settings.headers,
     logFields: { provider: 'musement' },
+    ...(secrets && { secrets }),
   });
 
   const login = async (parameters: Record<string, string>): Promise<TokenSet> => {

@@ -2,6 +2,7 @@ import {
   assertSafeBaseUrl,
   assertServerRuntime,
   createAuthClient,
+  createSecretScrubber,
   createTokenClient,
   createTokenKey,
   type HttpOptions,
@@ -97,7 +98,8 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
   // Musimap's limit is per client id and counts token requests too: one budget for both clients.
   if (http.rateLimit !== undefined) http.rateLimit = resolveRateLimiter(http.rateLimit, packageName);
 
-  const tokenClient = createTokenClient({ ...http, prefix: baseUrl, packageName, logFields });
+  const secrets = createSecretScrubber([clientSecret]);
+  const tokenClient = createTokenClient({ ...http, prefix: baseUrl, packageName, logFields, secrets });
   const tokenUrl = redactUrl(`${baseUrl}/${tokenPath}`);
   const tokens = new TokenManager({
     key: createTokenKey({
@@ -111,6 +113,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     clock,
     ...(logger ? { logger } : {}),
     logFields,
+    secrets,
     source: {
       async obtain() {
         const response = await tokenClient.post(tokenPath, {
@@ -129,7 +132,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     },
   });
 
-  const api = createAuthClient({ ...http, prefix: baseUrl, tokens, packageName, logFields });
+  const api = createAuthClient({ ...http, prefix: baseUrl, tokens, packageName, logFields, secrets });
 
   return {
     api,
