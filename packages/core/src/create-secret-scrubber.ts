@@ -106,8 +106,8 @@ export function createSecretScrubber(fixed: readonly (string | undefined)[] = []
       const wrap =
         (level: keyof Logger) =>
         (record: object, message?: string): void => {
-          if (isEmpty()) return logger[level](record, message);
-          logger[level](scrubValue(record, 0, new WeakSet()) as object, message && scrubText(message));
+          if (isEmpty()) logger[level](record, message);
+          else logger[level](scrubValue(record, 0, new WeakSet()) as object, message && scrubText(message));
         };
       return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
     },

@@ -1,5 +1,6 @@
 import type { KyInstance } from 'ky';
 import { createAuthClient, type HttpOptions } from './create-auth-client.js';
+import type { SecretScrubber } from './create-secret-scrubber.js';
 import { resolveRetryOptions } from './retry-options.js';
 
 export interface TokenClientOptions extends HttpOptions {
@@ -10,6 +11,8 @@ export interface TokenClientOptions extends HttpOptions {
   logFields?: Record<string, unknown>;
   /** Statuses that mean "these credentials are rejected": never retried, surfaced as `CredentialsError`. @default [400, 401, 403] */
   rejectionStatuses?: readonly number[];
+  /** The client's secrets: an error body echoing one never yields it as a code, a message or a log field. */
+  secrets?: SecretScrubber;
 }
 
 /** A token answer is a few hundred bytes; 64 KiB leaves room for any real one and none for a flood. */
