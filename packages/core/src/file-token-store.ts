@@ -71,7 +71,7 @@ export class FileTokenStore implements LeasingTokenStore {
     const owner = randomBytes(12).toString('hex');
     const record = (validMs: number) => `${owner} ${Date.now() + validMs} ${holderIdentity}`;
     // Processes starting together on a fresh path must meet at the lease, not each fail to create it.
-    await mkdir(dirname(this.path), { recursive: true });
+    await makeDirectory(dirname(this.path));
     if (!(await tryCreate(path, record(ttlMs)))) {
       const holder = await readFile(path, 'utf8').catch(() => '');
       const [, expiresText, pid, host] = holder.split(' ');
@@ -118,7 +118,7 @@ export class FileTokenStore implements LeasingTokenStore {
   }
 
   async #update(change: (contents: Contents) => void): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    await makeDirectory(dirname(this.path));
     const release = await this.#lock();
     try {
       let contents: Contents;
@@ -242,4 +242,25 @@ function hashKey(key: string): string {
     hash = Math.imul(hash, 16777619);
   }
   return (hash >>> 0).toString(16);
+}
+
+/**
+ * `mkdir -p` without Node's recursive mode, which spins forever where a directory can never be created (under `/proc`,
+ * measured: no answer after 10 s): each level is tried once, so a path that cannot exist fails with its error.
+ */
+async function makeDirectory(directory: string, depth = 0): Promise<void> {
+  try {
+    await mkdir(directory);
+    return;
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || depth >= 32 || dirname(directory) === directory) throw error;
+  }
+  await makeDirectory(dirname(directory), depth + 1);
+  try {
+    await mkdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
@@ -10,6 +13,7 @@ import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
 import { RedirectError } from './errors/redirect-error.js';
+import { FileTokenStore } from './file-token-store.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { captureLogger } from './test-support/capture-logger.js';
 import { sendJson, startTestServer, type TestServer } from './test-support/start-test-server.js';
@@ -394,5 +398,42 @@ describe('a renewal that makes no progress does not storm', () => {
       (entry) => (entry.record as { event?: string }).event === 'token.renewal_no_progress',
     );
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('stores fail safe', () => {
+  it('a FileTokenStore record of the wrong shape or with CR/LF is absent, logged at warn, and replaced', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'auth-hostile-'));
+    try {
+      const path = join(directory, 'tokens.json');
+      for (const bad of [{ accessToken: 'SECRET-file\r\nX: 1' }, { accessToken: {} }, null, 'text']) {
+        await writeFile(path, JSON.stringify({ k: bad }));
+        const logger = captureLogger();
+        const manager = new TokenManager({
+          key: 'k',
+          store: new FileTokenStore(path),
+          logger,
+          source: { obtain: async () => ({ accessToken: 'SECRET-fresh' }) },
+        });
+        expect((await manager.getToken()).accessToken).toBe('SECRET-fresh');
+        expect(JSON.parse(await readFile(path, 'utf8')).k.accessToken).toBe('SECRET-fresh');
+        const events = logger.records.map((entry) => (entry.record as { event?: string }).event);
+        expect(events).toContain(bad === null ? 'token.renewed' : 'store.invalid_record');
+        expect(events).not.toContain('store.unavailable');
+      }
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('a FileTokenStore path under /proc fails at once instead of spinning in mkdir: the call gets a token', async () => {
+    const store = new FileTokenStore('/proc/self/auth-hostile/tokens.json');
+    await expect(store.set('k', { accessToken: 'SECRET-x' })).rejects.toThrow();
+    const manager = new TokenManager({
+      key: 'k',
+      store,
+      source: { obtain: async () => ({ accessToken: 'SECRET-p' }) },
+    });
+    expect((await manager.getToken()).accessToken).toBe('SECRET-p');
   });
 });
