@@ -1,10 +1,20 @@
-import { ApiError, AuthError, ConfigError, CredentialsError, NetworkError, RateLimitError } from '@auth/core';
+import {
+  ApiError,
+  AuthError,
+  ConfigError,
+  CredentialsError,
+  NetworkError,
+  RateLimitError,
+  RedirectError,
+} from '@auth/core';
 
 /** What a call ended with, as a user of the packages would tell it apart. */
 export type OutcomeKind =
   | 'ok'
   | 'RateLimitError'
+  | 'RedirectError'
   | 'CredentialsError'
+  | 'aborted'
   | 'NetworkError'
   | 'ApiError'
   | 'ConfigError'
@@ -24,9 +34,10 @@ export interface Outcome {
 }
 
 /** Sorts a settled call into the typed error it surfaced (most specific first), `ok`, or `untyped`. */
-export function classifyOutcome(settled: PromiseSettledResult<unknown>): Outcome {
+export function classifyOutcome(settled: PromiseSettledResult<unknown>, abortReason?: unknown): Outcome {
   if (settled.status === 'fulfilled') return { kind: 'ok' };
   const error: unknown = settled.reason;
+  if (abortReason !== undefined && error === abortReason) return { kind: 'aborted' };
   if (RateLimitError.isInstance(error)) {
     return {
       kind: 'RateLimitError',
@@ -34,6 +45,7 @@ export function classifyOutcome(settled: PromiseSettledResult<unknown>): Outcome
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     };
   }
+  if (RedirectError.isInstance(error)) return { kind: 'RedirectError', status: error.status };
   if (CredentialsError.isInstance(error)) {
     return { kind: 'CredentialsError', ...(error.status === undefined ? {} : { status: error.status }) };
   }
@@ -56,7 +68,7 @@ export function describeOutcome(outcome: Outcome): string {
       return `RateLimitError ${outcome.status}${outcome.retryAfterMs === undefined ? '' : ` (${outcome.retryAfterMs / 1000} s)`}`;
     case 'untyped':
     case 'AuthError':
-      return `${outcome.kind}: ${outcome.detail}`;
+      return outcome.detail === undefined ? outcome.kind : `${outcome.kind}: ${outcome.detail.slice(0, 80)}`;
     default:
       return outcome.status === undefined ? outcome.kind : `${outcome.kind} ${outcome.status}`;
   }

@@ -1,9 +1,11 @@
 // Every provider × every fault × GET and POST, against the emulators: each cell must end, within a generous deadline,
 // with the documented outcome (a success after retry, or one specific typed error) and the documented number of
 // requests. Faults that cannot happen to a provider are "n/a" with the reason. The table is printed at the end.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { HttpOptions } from '@auth/core';
 import type { EmulatorHandle, FaultSpec } from '@auth/testing';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, it, vi } from 'vitest';
 import { classifyOutcome, describeOutcome, type Outcome, type OutcomeKind } from './classify-outcome.js';
 import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
 import {
@@ -17,7 +19,9 @@ import {
 import { withDeadline } from './with-deadline.js';
 
 const timeoutMs = 1_000;
-const http: HttpOptions = { retry: { initialDelayMs: 1 }, timeoutMs, totalTimeoutMs: 15_000 };
+/** A small body cap, so that the "oversized answer" rows need only a few MB. */
+const maxResponseBytes = 1_000_000;
+const http: HttpOptions = { retry: { initialDelayMs: 1 }, timeoutMs, totalTimeoutMs: 15_000, maxResponseBytes };
 /** Far beyond any documented outcome: reaching it means the call hung. */
 const deadlineMs = 25_000;
 const retryLimit = 3;
@@ -35,6 +39,8 @@ interface Expected {
   tokenRequests?: number | Record<string, number>;
   /** The call may not end sooner (a Retry-After floor). */
   minElapsedMs?: number;
+  /** Requests the other origin a redirect pointed to received (credentials must never reach it). */
+  elsewhereRequests?: number;
 }
 
 interface CellContext {
@@ -44,6 +50,8 @@ interface CellContext {
   client: ClientUnderTest;
   /** Queues `fault` on this cell's API path and method. */
   injectOnApi(fault: FaultSpec): void;
+  /** A URL on another origin (a loopback server outside the emulator), unique to this cell, that counts requests. */
+  elsewhere: string;
 }
 
 interface FaultCase {
@@ -52,6 +60,8 @@ interface FaultCase {
   notApplicable?: Partial<Record<ProviderName, string>>;
   tokenLifetimeSeconds?: number;
   arrange(context: CellContext): Promise<void> | void;
+  /** Resolves when the caller aborts its call (the call then gets the signal's reason). @default never */
+  abortWhen?(context: CellContext): Promise<void>;
   expected(provider: ProviderUnderTest, method: MethodClass): Expected;
 }
 
@@ -81,6 +91,28 @@ const injectOnToken = ({ emulator, provider }: CellContext, fault: FaultSpec) =>
   emulator.injectFault({ ...fault, match: { path: provider.tokenPath ?? '' } });
 
 const statusFault = (status: number) => (context: CellContext) => context.injectOnApi({ kind: 'status', status });
+
+const redirectElsewhere = (status: number) => ({
+  kind: 'status' as const,
+  status,
+  headers: { location: '' },
+  body: '',
+});
+
+/** Another origin: a loopback server outside the emulators, counting requests per path. */
+const elsewhereHits = new Map<string, number>();
+const elsewhere = createServer((request, response) => {
+  elsewhereHits.set(request.url ?? '/', (elsewhereHits.get(request.url ?? '/') ?? 0) + 1);
+  response.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"elsewhere","expires_in":3600}');
+});
+const elsewhereReady = new Promise<string>((resolve) =>
+  elsewhere.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`)),
+);
+
+/** Resolves once `count()` reaches `atLeast` (checked every 5 ms; the cell's deadline bounds it). */
+async function until(count: () => number, atLeast = 1): Promise<void> {
+  while (count() < atLeast) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 const faults: readonly FaultCase[] = [
   {
@@ -238,6 +270,56 @@ const faults: readonly FaultCase[] = [
     arrange: (context) => context.emulator.setClockOffsetMs(-3_600_000),
     expected: (provider) => ({ kind: 'through', apiRequests: 1, tokenRequests: cold(provider) }),
   },
+  ...[307, 302].map(
+    (status): FaultCase => ({
+      name: `token endpoint ${status} to another origin`,
+      notApplicable: { gomus: noTokenEndpoint },
+      arrange: (context) => {
+        const fault = redirectElsewhere(status);
+        fault.headers.location = context.elsewhere;
+        injectOnToken(context, fault);
+      },
+      expected: () => ({ kind: 'RedirectError', status, apiRequests: 0, tokenRequests: 1, elsewhereRequests: 0 }),
+    }),
+  ),
+  {
+    name: 'API 302 to another origin',
+    arrange: (context) => {
+      const fault = redirectElsewhere(302);
+      fault.headers.location = context.elsewhere;
+      context.injectOnApi(fault);
+    },
+    expected: always({ kind: 'RedirectError', status: 302, elsewhereRequests: 0 }),
+  },
+  {
+    name: 'token with CR/LF',
+    notApplicable: { gomus: noTokenEndpoint },
+    arrange: (context) =>
+      injectOnToken(context, {
+        kind: 'status',
+        status: 200,
+        body: context.provider.tokenAnswer?.('SECRET-bad\r\nX-Injected: 1'),
+      }),
+    expected: () => ({ kind: 'AuthError', apiRequests: 0, tokenRequests: 1 }),
+  },
+  {
+    name: 'oversized token answer (2 MB)',
+    notApplicable: { gomus: noTokenEndpoint },
+    arrange: (context) => injectOnToken(context, { kind: 'status', status: 200, body: 'x'.repeat(2_000_000) }),
+    expected: () => ({ kind: 'ApiError', status: 200, apiRequests: 0, tokenRequests: 1 }),
+  },
+  {
+    name: `oversized API answer (2 MB, cap ${maxResponseBytes / 1e6} MB)`,
+    arrange: (context) => context.injectOnApi({ kind: 'status', status: 200, body: 'x'.repeat(2_000_000) }),
+    expected: always({ kind: 'ApiError', status: 200 }),
+  },
+  {
+    name: 'abort while waiting for a login',
+    notApplicable: { gomus: noTokenEndpoint },
+    arrange: (context) => injectOnToken(context, { kind: 'latency', delayMs: 10_000 }),
+    abortWhen: ({ emulator }) => until(() => emulator.counters.tokenRequests),
+    expected: () => ({ kind: 'aborted', apiRequests: 0, tokenRequests: 1 }),
+  },
 ];
 
 interface CellResult {
@@ -248,7 +330,10 @@ const results = new Map<string, CellResult>();
 const cellKey = (fault: string, provider: ProviderName, method: MethodClass) => `${fault}|${provider}|${method}`;
 
 failOnUnhandledRejections('the fault matrix');
-afterAll(() => printMatrix());
+afterAll(() => {
+  elsewhere.close();
+  printMatrix();
+});
 
 function resolveThrough(expected: Expected, provider: ProviderUnderTest, method: MethodClass): Expected {
   if (expected.kind !== 'through') return expected;
@@ -282,29 +367,35 @@ describe.concurrent('fault matrix', () => {
         }
         const expected = resolveThrough(fault.expected(provider, method), provider, method);
         const summary = `${describeOutcome(expected as Outcome)} after ${expected.apiRequests} API request(s)`;
-        it(`${provider.name} × ${fault.name} × ${method} → ${summary}`, async () => {
+        it(`${provider.name} × ${fault.name} × ${method} → ${summary}`, async ({ expect }) => {
           results.set(key, { text: 'did not finish', passed: false });
           const emulator = await provider.start(
             fault.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: fault.tokenLifetimeSeconds },
           );
           try {
             const client = provider.createClient(emulator, http);
-            await fault.arrange({
+            const elsewherePath = `/${provider.name}/${method}/${encodeURIComponent(fault.name)}`;
+            const context: CellContext = {
               provider,
               method,
               emulator,
               client,
               injectOnApi: (spec) =>
                 emulator.injectFault({ ...spec, match: { method, path: provider.apiPath[method] } }),
-            });
+              elsewhere: `${await elsewhereReady}${elsewherePath}`,
+            };
+            await fault.arrange(context);
+            const controller = new AbortController();
+            const abortReason = new Error('the caller gave up');
+            fault.abortWhen?.(context).then(() => controller.abort(abortReason));
             const started = performance.now();
             const settled = await withDeadline(
-              Promise.allSettled([client.call(method)]).then(([result]) => result!),
+              Promise.allSettled([client.call(method, controller.signal)]).then(([result]) => result!),
               deadlineMs,
               `${provider.name} ${method} under "${fault.name}"`,
             );
             const elapsedMs = performance.now() - started;
-            const outcome = classifyOutcome(settled);
+            const outcome = classifyOutcome(settled, abortReason);
             const apiRequests = emulator.counters.apiRequests;
             const tokenRequests = tokenCount(emulator, expected.tokenRequests ?? cold(provider));
             const tokens = typeof tokenRequests === 'number' ? `${tokenRequests}` : JSON.stringify(tokenRequests);
@@ -323,6 +414,11 @@ describe.concurrent('fault matrix', () => {
             expect(apiRequests, 'API requests').toBe(expected.apiRequests);
             expect(tokenRequests, 'token requests').toEqual(expected.tokenRequests ?? cold(provider));
             if (expected.minElapsedMs !== undefined) expect(elapsedMs).toBeGreaterThanOrEqual(expected.minElapsedMs);
+            if (expected.elsewhereRequests !== undefined) {
+              expect(elsewhereHits.get(elsewherePath) ?? 0, 'requests to the other origin').toBe(
+                expected.elsewhereRequests,
+              );
+            }
             if (fault.tokenLifetimeSeconds !== undefined && provider.tokenPath && client.getToken) {
               // The lifetime is measured on our clock, whatever the server's clock says.
               const remainingMs = ((await client.getToken()).expiresAt ?? 0) - Date.now();

@@ -18,7 +18,7 @@ export type MethodClass = 'GET' | 'POST';
 
 /** A client reduced to what the suites need: one call per method class, and the token when there is one. */
 export interface ClientUnderTest {
-  call(method: MethodClass): Promise<unknown>;
+  call(method: MethodClass, signal?: AbortSignal): Promise<unknown>;
   getToken?(): Promise<TokenSet>;
 }
 
@@ -37,6 +37,8 @@ export interface ProviderUnderTest {
    * endpoint), so a POST that reaches it is answered 404: that is its "through" outcome.
    */
   postThroughStatus?: number;
+  /** A token endpoint answer carrying `accessToken` as the provider shapes it (for hostile-token faults). */
+  tokenAnswer?(accessToken: string): unknown;
 }
 
 export const gomus: ProviderUnderTest = {
@@ -46,11 +48,11 @@ export const gomus: ProviderUnderTest = {
     const client = createGomusClient({ ...http, baseUrl: emulator.url, token: gomusTestTokens.user });
     let customer = 0;
     return {
-      call: (method) =>
+      call: (method, signal) =>
         method === 'GET'
-          ? client.api.get('whoami').json()
+          ? client.api.get('whoami', { signal }).json()
           : client.api
-              .post('customers', { json: { name: 'Ada Lovelace', email: `ada${++customer}@example.com` } })
+              .post('customers', { json: { name: 'Ada Lovelace', email: `ada${++customer}@example.com` }, signal })
               .json(),
     };
   },
@@ -73,16 +75,17 @@ export const musement: ProviderUnderTest = {
       password: musementTestCredentials.password,
     });
     return {
-      call: (method) =>
+      call: (method, signal) =>
         method === 'GET'
-          ? client.api.get('cities', { searchParams: { limit: 3 } }).json()
-          : client.api.post('carts', { json: {} }).json(),
+          ? client.api.get('cities', { searchParams: { limit: 3 }, signal }).json()
+          : client.api.post('carts', { json: {}, signal }).json(),
       getToken: () => client.getToken(),
     };
   },
   apiPath: { GET: '/api/v3/cities', POST: '/api/v3/carts' },
   tokenPath: '/api/v3/login',
   hasRefreshToken: true,
+  tokenAnswer: (accessToken) => ({ access_token: accessToken, expires_in: 3600, token_type: 'bearer', scope: '' }),
 };
 
 export const musimap: ProviderUnderTest = {
@@ -96,10 +99,10 @@ export const musimap: ProviderUnderTest = {
       clientSecret: musimapTestCredentials.clientSecret,
     });
     return {
-      call: (method) =>
+      call: (method, signal) =>
         method === 'GET'
-          ? client.api.get('lexicology/tags', { searchParams: { limit: 3 } }).json()
-          : client.api.post('tracks', { json: { title: 'probe' } }).json(),
+          ? client.api.get('lexicology/tags', { searchParams: { limit: 3 }, signal }).json()
+          : client.api.post('tracks', { json: { title: 'probe' }, signal }).json(),
       getToken: () => client.getToken(),
     };
   },
@@ -107,6 +110,14 @@ export const musimap: ProviderUnderTest = {
   tokenPath: '/oauth/access_tokens/client',
   hasRefreshToken: false,
   postThroughStatus: 404,
+  tokenAnswer: (accessToken) => {
+    const issuedAt = Date.now();
+    return {
+      status: 201,
+      timestamp: issuedAt,
+      data: { token: accessToken, issued_at: issuedAt, expires_at: issuedAt + 3_600_000 },
+    };
+  },
 };
 
 export const providersUnderTest: readonly ProviderUnderTest[] = [gomus, musement, musimap];
