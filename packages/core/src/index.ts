@@ -1,3 +1,4 @@
+export { abortable } from './abortable.js';
 export { type AssertSafeBaseUrlOptions, assertSafeBaseUrl } from './assert-safe-base-url.js';
 export { assertServerRuntime } from './assert-server-runtime.js';
 export { type Clock, systemClock } from './clock.js';

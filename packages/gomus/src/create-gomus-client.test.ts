@@ -200,6 +200,19 @@ describe('verify and 401', () => {
     expect(gomus.requests).toHaveLength(1);
   });
 
+  it('verify: true: a caller that aborts while the token test is pending is released at once with its reason', async () => {
+    const gomus = await emulator();
+    gomus.injectFault({ kind: 'hang', match: { path: '/api/v4/whoami' } });
+    const gomusClient = client(gomus, { token: gomusTestTokens.user, verify: true, timeoutMs: 60_000 });
+    const controller = new AbortController();
+    const waiting = gomusClient.api.get('museums', { signal: controller.signal }).json();
+    while (gomus.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const reason = new Error('the caller gave up');
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(gomus.requests.map((request) => request.path)).toEqual(['/api/v4/whoami']);
+  });
+
   it('verify: true makes the first calls wait for the token test', async () => {
     const gomus = await emulator();
     const gomusClient = client(gomus, { token: gomusTestTokens.user, verify: true });

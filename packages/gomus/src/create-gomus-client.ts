@@ -1,5 +1,6 @@
 import {
   ApiError,
+  abortable,
   assertServerRuntime,
   createAuthClient,
   pickHttpOptions,
@@ -92,8 +93,11 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
       // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
       beforeRequest: options.verify
         ? [
-            async ({ options: requestOptions }) => {
-              if (gate !== undefined && requestOptions.context[tokenTestContext] !== true) await gate;
+            async ({ request, options: requestOptions }) => {
+              // The caller's abort ends its wait for the token test; the test goes on for the others.
+              if (gate !== undefined && requestOptions.context[tokenTestContext] !== true) {
+                await abortable(gate, request.signal);
+              }
             },
           ]
         : [],
