@@ -15,6 +15,8 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
     // The secret-leak audit: every test file runs under it (see tooling/reliability/README.md).
     setupFiles: ['tooling/reliability/src/leak-audit-setup.ts'],
+    // A test that asserts nothing passes whatever the code does: every test must make at least one assertion.
+    expect: { requireAssertions: true },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],

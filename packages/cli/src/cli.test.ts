@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { assertBuilt } from '../../testing/src/test-support/assert-built.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -16,9 +16,10 @@ function spawnBin(args: string[]): Promise<{ exitCode: number; stdout: string; s
 
 describe('the built auth-check bin', () => {
   it('runs the demo as a child process: exit 0, every scenario of every provider passed', async () => {
-    if (!existsSync(bin)) {
-      throw new Error('packages/cli/dist/cli.js is missing: build first (pnpm --filter @auth/cli run build).');
-    }
+    assertBuilt(
+      ['core', 'gomus', 'musement', 'musimap', 'testing', { name: 'cli', entry: 'dist/cli.js' }],
+      'the bin runs as a child process on dist',
+    );
     const { exitCode, stdout, stderr } = await spawnBin(['demo']);
 
     expect(exitCode, `${stdout}\n${stderr}`).toBe(0);

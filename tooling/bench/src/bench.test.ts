@@ -1,8 +1,8 @@
 // Runs every scenario of `pnpm bench` tiny, so that the benchmark keeps working. It checks the figures exist and the
 // deterministic ones (token request counts, 401s), never a time: the machine running tests is shared.
 // The emulators and fleet processes are child processes running the built packages (dist): build first.
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { describeStaleBuild } from '../../../packages/testing/src/test-support/assert-built.ts';
 import type { ScenarioResult } from './report.ts';
 import { runColdHerd } from './scenarios/cold-herd.ts';
 import { runExpiry } from './scenarios/expiry.ts';
@@ -11,9 +11,8 @@ import { runFootprint } from './scenarios/footprint.ts';
 import { runOverhead } from './scenarios/overhead.ts';
 import { runRateLimit } from './scenarios/rate-limit.ts';
 
-const built = ['core', 'testing', 'musimap', 'musement', 'gomus'].every((name) =>
-  existsSync(new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)),
-);
+const staleBuild = describeStaleBuild(['core', 'testing', 'musimap', 'musement', 'gomus']);
+const built = staleBuild === undefined;
 
 const figureValue = (result: ScenarioResult, contender: string, figure: string) => {
   const found = result.figures.find((item) => item.contender.startsWith(contender) && item.figure.startsWith(figure));
@@ -32,8 +31,8 @@ const expectEveryFigureMeasured = (result: ScenarioResult) => {
 };
 
 describe('pnpm bench, every scenario run tiny', () => {
-  it('needs the packages built (pnpm turbo run build): the emulators run from dist in child processes', () => {
-    expect(built).toBe(true);
+  it('needs the packages built and fresh (pnpm turbo run build): the emulators run from dist in child processes', () => {
+    expect(staleBuild).toBeUndefined();
   });
 
   it.runIf(built)('1 overhead: every contender on every provider, ratios to bare ky', async () => {
@@ -92,10 +91,18 @@ describe('pnpm bench, every scenario run tiny', () => {
     },
   );
 
-  it.runIf(fleetSkip !== undefined)('5 fleet: says why it is skipped', async () => {
-    const result = await runFleet();
-    expect(result.skipped).toBe(fleetSkip);
-  });
+  it.runIf(fleetSkip !== undefined)(
+    '5 fleet: says why it is skipped, and fails instead under AUTH_REQUIRE_REDIS=1',
+    async () => {
+      // Like the Redis tests (redisTestsCanRun): CI sets AUTH_REQUIRE_REDIS=1, where a skipped fleet is a failure.
+      expect(
+        process.env.AUTH_REQUIRE_REDIS,
+        `the fleet scenario cannot run (${fleetSkip}), and AUTH_REQUIRE_REDIS=1 forbids skipping it`,
+      ).not.toBe('1');
+      const result = await runFleet();
+      expect(result.skipped).toBe(fleetSkip);
+    },
+  );
 
   it.runIf(built)('6 footprint: sizes of each provider with core, and import times', async () => {
     const result = await runFootprint({ importRuns: 1 });

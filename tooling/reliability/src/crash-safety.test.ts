@@ -4,14 +4,14 @@
 // stuck, and leave the store holding the pair the server knows as the newest.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileTokenStore } from '@auth/core';
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { assertBuilt, packagesDirectory } from './assert-built.js';
+import { assertBuilt, packagesDirectory } from '../../../packages/testing/src/test-support/assert-built.js';
 import { withDeadline } from './with-deadline.js';
 
 const childScript = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
@@ -22,7 +22,7 @@ const figures: string[] = [];
 let directory: string;
 
 beforeAll(() => {
-  assertBuilt(['core', 'musement']);
+  assertBuilt(['core', 'musement'], 'the crashing processes load dist');
   directory = mkdtempSync(join(tmpdir(), 'auth-crash-'));
 });
 afterAll(() => {
@@ -193,7 +193,8 @@ vi.setConfig({ maxConcurrency: 10 });
 
 describe.concurrent('SIGKILL during a Musement rotation, restart on the same FileTokenStore', () => {
   killPoints.forEach((killPoint, index) => {
-    it(`killed when ${killPoint.name}: the next process authenticates, never stuck`, async () => {
+    // Concurrent tests assert with their own `expect`: the global one's assertion count is shared between them.
+    it(`killed when ${killPoint.name}: the next process authenticates, never stuck`, async ({ expect }) => {
       const emulator = await startMusementEmulator();
       const storePath = join(directory, `tokens-${index}.json`);
       try {
@@ -240,7 +241,7 @@ describe.concurrent('SIGKILL during a Musement rotation, restart on the same Fil
 });
 
 describe('the refresh lease of a killed process', () => {
-  it('GAP(core file-token-store.ts): a lease whose holder was SIGKILLed is taken over at once, not after its TTL (15 s)', async () => {
+  it('a lease left behind by a SIGKILLed holder is taken over at once, not after its TTL (15 s)', async () => {
     const emulator = await startMusementEmulator();
     const storePath = join(directory, 'tokens-lease.json');
     try {
@@ -249,11 +250,19 @@ describe('the refresh lease of a killed process', () => {
       await withDeadline(child.waitForLine(/^after-write$/), 20_000, 'after-write');
       child.process.kill('SIGKILL');
       await child.exited;
-      // The dead child held the renewal lease of its key: a successor has to wait for the TTL before renewing.
+
+      // The dead child held the renewal lease of its key, still valid by its TTL: `<owner> <expiresAt> <pid> <host>`.
+      const leaseFiles = readdirSync(directory).filter((name) => /^tokens-lease\.json\..+\.lease$/.test(name));
+      expect(leaseFiles).toHaveLength(1);
+      const [, expiresAt, pid] = readFileSync(join(directory, leaseFiles[0]!), 'utf8').split(' ');
+      expect(pid).toBe(String(child.process.pid));
+      expect(Number(expiresAt)).toBeGreaterThan(Date.now());
+
+      // A successor gets it at once: the holder's process is gone.
       const [key] = Object.keys(JSON.parse(readFileSync(storePath, 'utf8')) as object);
       const lease = await new FileTokenStore(storePath).acquireLease(key!, 15_000);
-      await lease?.release();
       expect(lease).toBeDefined();
+      await lease?.release();
     } finally {
       await emulator.close();
     }

@@ -8,8 +8,8 @@
 // concurrent calls per provider; RELIABILITY_LOAD=full runs 5 rounds of 10,000.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from './assert-built.js';
+import { beforeAll, describe, it } from 'vitest';
+import { assertBuilt } from '../../../packages/testing/src/test-support/assert-built.js';
 import { type ProviderUnderTest, providersUnderTest } from './providers-under-test.js';
 import type { LoadOptions, RoundResult } from './run-load.js';
 
@@ -19,7 +19,7 @@ const childScript = fileURLToPath(new URL('./load-child.ts', import.meta.url));
 const resolveHook = fileURLToPath(new URL('./resolve-typescript-sources.ts', import.meta.url));
 
 beforeAll(() => {
-  assertBuilt(['core', 'gomus', 'musement', 'musimap', 'testing']);
+  assertBuilt(['core', 'gomus', 'musement', 'musimap', 'testing'], 'the load runs in child processes on dist');
 });
 
 interface LoadResult {
@@ -54,7 +54,10 @@ function runChild(provider: ProviderUnderTest): Promise<LoadResult> {
 
 describe.concurrent('load', () => {
   for (const provider of providersUnderTest) {
-    it(`${provider.name}: ${options.rounds} rounds of ${options.calls} concurrent calls, 1% 503s → typed outcomes only, one login, no heap growth`, async () => {
+    // Concurrent tests assert with their own `expect`: the global one's assertion count is shared between them.
+    it(`${provider.name}: ${options.rounds} rounds of ${options.calls} concurrent calls, 1% 503s → typed outcomes only, one login, no heap growth`, async ({
+      expect,
+    }) => {
       const { warmUp, rounds: results } = await runChild(provider);
       console.log(report(provider, warmUp, results));
       expect(results).toHaveLength(options.rounds);

@@ -68,7 +68,8 @@ describe('emulator lifecycle', () => {
     });
     await waitUntil(() => emulator?.counters.inFlight === 0 && emulator.counters.apiRequests === 1);
     await emulator.close();
-    await socketClosed;
+    // The idle keep-alive socket is closed by the server (the client never closes it: the agent keeps it open).
+    await expect(socketClosed).resolves.toBeUndefined();
     agent.destroy();
   });
 });

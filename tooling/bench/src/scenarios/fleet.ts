@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 // The Redis tests' own server helper (it imports only Node built-ins, so it runs here as TypeScript).
 import { findRedisServer, startRedisServer } from '../../../../packages/redis/src/test-support/start-redis-server.ts';
+import { describeStaleBuild } from '../../../../packages/testing/src/test-support/assert-built.ts';
 import { startEmulatorProcess } from '../emulator-process.ts';
 import type { FleetMemberConfig, FleetMemberMessage } from '../fleet-member.ts';
 import { median, sleep } from '../load.ts';
@@ -31,7 +31,8 @@ const memberScript = fileURLToPath(new URL('../fleet-member.ts', import.meta.url
 
 /** Why the fleet scenario cannot run here, or undefined when it can. */
 export function fleetSkipReason(): string | undefined {
-  if (!existsSync(redisEntry)) return '@auth/redis is not built (packages/redis/dist/index.js is missing)';
+  const stale = describeStaleBuild(['core', 'musement', 'redis']);
+  if (stale !== undefined) return stale;
   if (findRedisServer() === undefined) return 'redis-server was not found (REDIS_SERVER_BIN, PATH, /usr/bin)';
   return undefined;
 }
