@@ -1,16 +1,44 @@
-import { AuthError, ConfigError, TokenManager, type TokenSet } from '@auth/core';
-import { findLeakedSecrets } from '@auth/testing';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseTokenSet, TokenManager, type TokenSet } from '@auth/core';
+import { captureLogger, findLeakedSecrets } from '@auth/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { failFastRedisOptions } from './fail-fast-redis-options.js';
 import type { RedisClientLike } from './redis-client-like.js';
 import { RedisStoreError } from './redis-store-error.js';
 import { RedisTokenStore } from './redis-token-store.js';
-import { redisTestsCanRun } from './test-support/start-redis-server.js';
+import { findFreePort, redisTestsCanRun } from './test-support/start-redis-server.js';
 import { useRedisServer } from './test-support/use-redis-server.js';
 
 const canRun = redisTestsCanRun('@auth/redis RedisTokenStore');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a TypeScript file of test-support in a child node process; resolves when it exits, or kills it after `limitMs`. */
+function runChild(script: string, args: string[], limitMs: number) {
+  const path = (name: string) => fileURLToPath(new URL(`./test-support/${name}`, import.meta.url));
+  const child = spawn(process.execPath, ['--import', path('resolve-typescript-sources.ts'), path(script), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise<{ code: number | null; killed: boolean; output: string }>((resolve) => {
+    let killed = false;
+    const limit = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.once('exit', (code) => {
+      clearTimeout(limit);
+      resolve({ code, killed, output });
+    });
+  });
+}
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -106,29 +134,99 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
       expect(await stores[0]!.get('k')).toEqual({ accessToken: 'token-49', issuedAt: 10_049 });
     });
 
-    it('reports a corrupt record without its contents, and the next write replaces it', async () => {
+    it('a record that is not a token set comes back for the TokenManager to reject, and the next write replaces it, even one issued later', async () => {
       const store = newStore();
-      await raw.set('auth:token:k', '{"accessToken": "secret-access-tok');
-      const error = await rejection(store.get('k'));
-      expect(AuthError.isInstance(error)).toBe(true);
-      expect((error as Error).message).toBe(
-        '@auth/redis: the record at auth:token:k is not a token set; it is replaced on the next write (or delete the key).',
-      );
-      expect(findLeakedSecrets(['secret-access-tok'], [], [error])).toEqual([]);
+      const later = Date.now() + 3_600_000; // a stored issuedAt newer than the write's: a valid record would be kept
+      const records = {
+        'not JSON': '{"accessToken": "secret-access-tok',
+        'CR/LF in the access token': JSON.stringify({ accessToken: 'a\r\nX-Injected: 1', issuedAt: later }),
+        'an object as access token': JSON.stringify({ accessToken: { value: 'a' }, issuedAt: later }),
+        'a refresh token with a control character': JSON.stringify({
+          accessToken: 'a',
+          refreshToken: 'r\u0000',
+          issuedAt: later,
+        }),
+        'issuedAt as text': JSON.stringify({ accessToken: 'a', issuedAt: String(later) }),
+        'no issuedAt': JSON.stringify({ accessToken: 'a\n' }),
+        'JSON null': 'null',
+        'a JSON array': '[]',
+      };
+      for (const [name, text] of Object.entries(records)) {
+        await raw.set('auth:token:k', text);
+        const stored = await store.get('k'); // resolves: a bad record is not a store failure
+        expect(stored, name).toBeDefined();
+        expect(parseTokenSet(stored), name).toBeUndefined();
+        expect(stored, name).toEqual(name === 'not JSON' ? text : JSON.parse(text));
+
+        await store.set('k', { accessToken: 'fresh', issuedAt: 1 });
+        expect(await store.get('k'), name).toEqual({ accessToken: 'fresh', issuedAt: 1 });
+      }
+    });
+
+    it('compare-and-set keeps a later record only when core accepts it and it has an issuedAt', async () => {
+      const store = newStore();
+      const later = Date.now() + 3_600_000;
+      // Records as stored text; each is issued later than the write, so only its validity decides.
+      const records = [
+        { accessToken: 'kept', issuedAt: later },
+        { accessToken: 'kept.with-all_fields~+/==', refreshToken: 'r e f!', tokenType: 'bearer', issuedAt: later },
+        { accessToken: 'claims=.signature', refreshToken: null, issuedAt: later },
+        { accessToken: 'a'.repeat(16_384), issuedAt: later },
+        { accessToken: '', issuedAt: later },
+        { accessToken: 'a b', issuedAt: later },
+        { accessToken: 'a\u2028', issuedAt: later },
+        { accessToken: 'é', issuedAt: later },
+        { accessToken: 'a'.repeat(16_385), issuedAt: later },
+        { accessToken: ['a'], issuedAt: later },
+        { accessToken: 'a', refreshToken: 'r'.repeat(16_385), issuedAt: later },
+        { accessToken: 'a', refreshToken: 'r\n', issuedAt: later },
+        { accessToken: 'a', refreshToken: 7, issuedAt: later },
+        { accessToken: 'a', issuedAt: String(later) },
+        { accessToken: 'a', issuedAt: null },
+      ].map((record) => JSON.stringify(record));
+      records.push('{"accessToken":"a","issuedAt":1e999}'); // Infinity once decoded
+      for (const text of records) {
+        await raw.set('auth:token:k', text);
+        await store.set('k', { accessToken: 'incoming', issuedAt: 1 });
+        const kept = (await raw.get('auth:token:k')) === text;
+        expect(kept, text.slice(0, 120)).toBe(parseTokenSet(JSON.parse(text))?.issuedAt !== undefined);
+      }
+    });
+
+    it('a key of another Redis type: get() resolves to a value core rejects, and set() replaces the key', async () => {
+      const store = newStore();
+      await raw.hset('auth:token:k', 'accessToken', 'a');
+      const stored = await store.get('k');
+      expect(stored).toBe('WRONGTYPE');
+      expect(parseTokenSet(stored)).toBeUndefined();
+
       await store.set('k', { accessToken: 'fresh', issuedAt: 1 });
+      expect(await raw.type('auth:token:k')).toBe('string');
       expect(await store.get('k')).toEqual({ accessToken: 'fresh', issuedAt: 1 });
+
+      await raw.del('auth:token:k');
+      await raw.rpush('auth:token:k', 'a');
+      await store.set('k', { accessToken: 'unconditional' }); // a write without issuedAt replaces it too
+      expect(await store.get('k')).toEqual({ accessToken: 'unconditional' });
     });
 
     it('a Redis error reply names its code only: the record (tokens) never reaches the error', async () => {
-      const store = newStore();
-      await raw.hset('auth:token:k', 'field', 'value'); // wrong type for a record
-      const error = await rejection(
-        store.set('k', { accessToken: 'secret-access-token', refreshToken: 'secret-refresh-token', issuedAt: 5 }),
-      );
-      expect(RedisStoreError.isInstance(error)).toBe(true);
-      expect(error).toMatchObject({ operation: 'set', timedOut: false, code: 'REDIS_STORE' });
-      expect((error as Error).message).toBe('@auth/redis: set failed: WRONGTYPE.');
-      expect(findLeakedSecrets(['secret-access-token', 'secret-refresh-token'], [], [error])).toEqual([]);
+      // A Redis user who may not run EVAL: every write gets the error reply NOPERM.
+      await raw.call('ACL', 'SETUSER', 'no-eval', 'on', '>no-eval-password', '~*', '+@all', '-eval');
+      const store = new RedisTokenStore({
+        client: connect({ ...failFastRedisOptions, username: 'no-eval', password: 'no-eval-password' }),
+      });
+      try {
+        const error = await rejection(
+          store.set('k', { accessToken: 'secret-access-token', refreshToken: 'secret-refresh-token', issuedAt: 5 }),
+        );
+        expect(RedisStoreError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ operation: 'set', timedOut: false, code: 'REDIS_STORE' });
+        expect((error as Error).message).toBe('@auth/redis: set failed: NOPERM.');
+        expect(findLeakedSecrets(['secret-access-token', 'secret-refresh-token'], [], [error])).toEqual([]);
+      } finally {
+        await raw.call('ACL', 'DELUSER', 'no-eval');
+      }
     });
   });
 
@@ -282,6 +380,14 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
       await vi.waitFor(async () => expect(await connections()).toBe(before - 2));
     });
 
+    it('close() ends its own connection while Redis is unreachable, so the process exits by itself', async () => {
+      const closedPort = await findFreePort(); // nothing listens there: every connection attempt is refused
+      // The child prints how long close() took, for information; only its exit is asserted, not a duration.
+      const child = await runChild('close-during-outage.ts', [`redis://127.0.0.1:${closedPort}`], 20_000);
+      expect(child, child.output).toMatchObject({ killed: false, code: 0 });
+      expect(child.output).toMatch(/get: RedisStoreError\nclose resolved in \d+ ms\n/);
+    }, 30_000);
+
     it('without client, url or REDIS_URL: a ConfigError naming all three', () => {
       vi.stubEnv('REDIS_URL', '');
       const error = (() => {
@@ -312,9 +418,12 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
       expect(findLeakedSecrets(['secret-redis-password'], [], [error])).toEqual([]);
     });
 
-    it('takes ioredis Redis and Cluster clients (checked by the typecheck)', () => {
+    it('takes ioredis Redis and Cluster clients (checked by the typecheck, and at run time for Redis)', () => {
       expectTypeOf<Redis>().toExtend<RedisClientLike>();
       expectTypeOf<Cluster>().toExtend<RedisClientLike>();
+      const client = connect({ ...failFastRedisOptions, lazyConnect: true });
+      expect(client.status).toBe('wait');
+      for (const method of ['call', 'connect', 'once', 'off'] as const) expect(client[method]).toBeTypeOf('function');
     });
 
     it('rejects a non-positive operationTimeoutMs', () => {
@@ -342,6 +451,43 @@ describe.skipIf(!canRun)('RedisTokenStore', () => {
       expect(obtained).toBe(1);
       expect(new Set(tokens.map((token) => token.accessToken))).toEqual(new Set(['token-1']));
       expect(await raw.exists('auth:token:fleet:lease')).toBe(0); // released
+    });
+
+    it('a stored record that is not a token set is logged, ignored and written over by the renewal', async () => {
+      const later = Date.now() + 3_600_000;
+      const damage = {
+        'CR/LF in the access token': () =>
+          raw.set('auth:token:k', JSON.stringify({ accessToken: 'stored\r\nX-Injected: 1', issuedAt: later })),
+        'a hash at the key': () => raw.hset('auth:token:k', 'accessToken', 'stored'),
+      };
+      for (const [name, damageRecord] of Object.entries(damage)) {
+        await raw.del('auth:token:k');
+        await damageRecord();
+        const logger = captureLogger();
+        let obtained = 0;
+        const source = {
+          async obtain(): Promise<TokenSet> {
+            obtained += 1;
+            return { accessToken: `fresh-${obtained}`, expiresAt: Date.now() + 60_000 };
+          },
+        };
+        const manager = new TokenManager({ source, key: 'k', store: newStore(), logger });
+        expect((await manager.getToken()).accessToken, name).toBe('fresh-1');
+        expect(
+          logger.records.some((entry) => entry.record.event === 'store.invalid_record'),
+          name,
+        ).toBe(true);
+        expect(
+          logger.records.some((entry) => entry.record.event === 'store.unavailable'),
+          name,
+        ).toBe(false);
+        expect(JSON.parse((await raw.get('auth:token:k')) ?? '{}'), name).toMatchObject({ accessToken: 'fresh-1' });
+
+        // Another process now finds the renewed record and uses it without renewing.
+        const other = new TokenManager({ source, key: 'k', store: newStore() });
+        expect((await other.getToken()).accessToken, name).toBe('fresh-1');
+        expect(obtained, name).toBe(1);
+      }
     });
   });
 });

@@ -11,7 +11,6 @@ import {
 import { describeRedisFailure } from './describe-redis-failure.js';
 import { failFastRedisOptions } from './fail-fast-redis-options.js';
 import { packageName } from './package-name.js';
-import { parseTokenRecord } from './parse-token-record.js';
 import type { RedisClientLike } from './redis-client-like.js';
 import { compareAndSetScript, extendLeaseScript, releaseLeaseScript } from './redis-scripts.js';
 import { RedisStoreError, type RedisStoreOperation } from './redis-store-error.js';
@@ -23,18 +22,20 @@ export interface RedisTokenLease extends TokenLease {
   readonly owner: string;
 }
 
-type OwnedClient = RedisClientLike & { quit(): Promise<unknown> };
+type OwnedClient = RedisClientLike & { quit(): Promise<unknown>; disconnect(): void };
 
 const connectingStatuses = new Set(['wait', 'connecting', 'connect']);
 const noop = () => {};
+/** How long a closed store's socket may take to close before it is destroyed. */
+const socketCloseTimeoutMs = 100;
 
 /**
  * Tokens in Redis, shared by every process of a fleet, with the refresh lease core's `TokenManager` uses to renew
  * once per fleet: the holder renews and writes, the others read its result.
  *
  * - Records are JSON at `<keyPrefix><key>`, dropped by Redis `expiryGraceMs` after the access token expires.
- * - Writes are compare-and-set: a record issued later than the incoming one is kept, so a slow writer never puts an
- *   older token or an already rotated refresh token back.
+ * - Writes are compare-and-set: a valid record issued later than the incoming one is kept, so a slow writer never puts
+ *   an older token or an already rotated refresh token back; anything else at the key is overwritten.
  * - The lease is `SET <keyPrefix><key>:lease <owner> NX PX <ttl>`, extended (compare-and-`PEXPIRE`) and released
  *   (compare-and-delete) only by its owner.
  * - Every operation fails fast (`operationTimeoutMs`, and at once while ioredis is reconnecting), so an outage only
@@ -73,17 +74,28 @@ export class RedisTokenStore implements LeasingTokenStore {
     }
   }
 
+  /**
+   * The record at `key` as stored, decoded but not checked here: core's `TokenManager` validates what a store returns
+   * like a network answer (`parseTokenSet`), logs a `store.invalid_record` warning for a record that is not a token set,
+   * treats it as absent and renews, and that renewal's write replaces it. So a damaged record is reported, never thrown
+   * as a store failure and never kept: JSON comes back decoded as it is (`null`, an object whose access token holds
+   * CR/LF...), text that is not JSON comes back as that text, and a key holding another Redis type (a hash, a list)
+   * comes back as the text `WRONGTYPE`. Resolves to `undefined` when there is no record.
+   */
   async get(key: string): Promise<TokenSet | undefined> {
     const recordKey = this.#recordKey(key);
-    const text = await this.#run('get', (client) => client.call('GET', recordKey));
-    if (text === null || text === undefined) return undefined;
-    const token = typeof text === 'string' ? parseTokenRecord(text) : undefined;
-    if (token === undefined) {
-      throw new AuthError(
-        `${packageName}: the record at ${recordKey} is not a token set; it is replaced on the next write (or delete the key).`,
-      );
+    const reply = await this.#run('get', (client) =>
+      client.call('GET', recordKey).catch((error: unknown) => {
+        if (describeRedisFailure(error) === 'WRONGTYPE') return 'WRONGTYPE';
+        throw error;
+      }),
+    );
+    if (reply === null || reply === undefined) return undefined;
+    try {
+      return JSON.parse(reply as string);
+    } catch {
+      return reply as TokenSet; // not JSON: the text, for the TokenManager to reject
     }
-    return token;
   }
 
   async set(key: string, value: TokenSet): Promise<void> {
@@ -138,11 +150,32 @@ export class RedisTokenStore implements LeasingTokenStore {
     };
   }
 
-  /** Closes the client the store created from `url`. A client you passed stays open: close it yourself. */
+  /**
+   * Closes the client the store created from `url`, whatever its state, and never throws nor hangs: a connected
+   * client quits (replies still on their way land first), and is disconnected when Redis does not confirm within
+   * `operationTimeoutMs`; a client that is connecting or reconnecting (an outage) is disconnected at once, since `QUIT`
+   * cannot reach Redis then and ioredis would go on reconnecting, keeping the process alive. A client you passed stays
+   * open: close it yourself.
+   */
   async close(): Promise<void> {
     const owned = this.#ownedClient;
     this.#ownedClient = undefined;
-    if (owned) await owned.then((client) => client.quit()).catch(noop);
+    const client = await owned?.catch(noop);
+    if (!client) return;
+    let timer: NodeJS.Timeout | undefined;
+    const quitInTime =
+      client.status === 'ready' &&
+      (await Promise.race([
+        client.quit().then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(resolve, this.#operationTimeoutMs, false);
+        }),
+      ]));
+    clearTimeout(timer);
+    if (!quitInTime) client.disconnect();
   }
 
   #recordKey(key: string): string {
@@ -222,7 +255,13 @@ export class RedisTokenStore implements LeasingTokenStore {
     if (this.#client) return this.#client;
     this.#ownedClient ??= import('ioredis').then(
       ({ Redis }) => {
-        const client = new Redis(this.#url as string, { ...failFastRedisOptions, lazyConnect: true });
+        // disconnectTimeout: after disconnect(), ioredis waits this long for the socket to close before destroying it,
+        // with a timer that keeps the process alive even when the socket closed long ago (an outage): 2 s by default.
+        const client = new Redis(this.#url as string, {
+          ...failFastRedisOptions,
+          lazyConnect: true,
+          disconnectTimeout: socketCloseTimeoutMs,
+        });
         // Outages are reported by TokenManager through the rejected operations; ioredis would print each error.
         client.on('error', noop);
         return client;

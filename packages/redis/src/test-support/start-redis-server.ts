@@ -144,7 +144,8 @@ function launch(binary: string, port: number): Promise<ChildProcess> {
   });
 }
 
-function findFreePort(): Promise<number> {
+/** A 127.0.0.1 port nothing listens on (the moment it is returned). */
+export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
