@@ -3,7 +3,7 @@ import type { SecretScrubber } from './create-secret-scrubber.js';
 import { AuthError } from './errors/auth-error.js';
 import { NetworkError } from './errors/network-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
-import { sendFollowingRedirects } from './follow-redirects.js';
+import { followRedirects, isRedirect } from './follow-redirects.js';
 import { limitResponseBody } from './limit-response-body.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
@@ -70,12 +70,14 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     visibleQueryParameters,
   };
   const exchange = async (request: Request, init: FetchInit): Promise<Response> => {
-    const response = await limitResponseBody(
-      request,
-      await sendFollowingRedirects(baseFetch, request, init, redirectRules),
-      bodyLimit,
-    );
-    return options.bufferBody ? buffer(request, response) : response;
+    // Redirects are ours to follow (see followRedirects): ky sends `redirect: 'manual'`, a caller may not undo it.
+    const sent = request.redirect === 'manual' ? request : new Request(request, { redirect: 'manual' });
+    const spare = redirectRules.follow && sent.body !== null ? sent.clone() : undefined;
+    let response = await baseFetch(sent, init);
+    if (isRedirect(response.status))
+      response = await followRedirects(baseFetch, sent, response, spare, init, redirectRules);
+    response = limitResponseBody(sent, response, bodyLimit);
+    return options.bufferBody ? buffer(sent, response) : response;
   };
 
   const buffer = async (request: Request, response: Response): Promise<Response> => {

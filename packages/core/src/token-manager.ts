@@ -129,6 +129,8 @@ export class TokenManager implements AccessTokenProvider {
   readonly #secrets: SecretScrubber;
   /** The no-progress warning is logged once per token. */
   #stalledToken: string | undefined;
+  /** An invalid stored record is reported once, until a renewal writes over it. */
+  #invalidRecordReported = false;
 
   constructor(options: TokenManagerOptions) {
     validateTokenManagerOptions(options);
@@ -414,6 +416,8 @@ export class TokenManager implements AccessTokenProvider {
     // Trusted no more than a network answer: a bad record is absent, and the next renewal writes over it.
     const token = parseTokenSet(record);
     if (token === undefined) {
+      if (this.#invalidRecordReported) return undefined;
+      this.#invalidRecordReported = true;
       this.#logger.warn(
         { ...this.#fields, event: 'store.invalid_record', problem: describeInvalidTokenSet(record) },
         'the stored record is not a usable token set; it is ignored and replaced by the next renewal',
@@ -453,6 +457,7 @@ export class TokenManager implements AccessTokenProvider {
   async #writeStore(token: TokenSet): Promise<boolean> {
     try {
       await this.#bounded(this.#store.set(this.key, token));
+      this.#invalidRecordReported = false;
       this.#storeRecovered();
       return true;
     } catch (error) {
