@@ -1,5 +1,6 @@
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runWithFakeTime } from '../../testing/src/test-support/run-with-fake-time.js';
 import { closedPortUrl, fakeTerminalInput, runCaptured } from './test-support/run-captured.js';
 
 const { clientId, clientSecret, application, username, password } = musementTestCredentials;
@@ -145,11 +146,12 @@ describe('auth-check musement', () => {
   });
 
   it('exits 3 when the host is unreachable', async () => {
-    const run = await runCaptured(
-      ['musement', '--base-url', await closedPortUrl(), '--client-id', clientId, '--application', application],
-      {
+    const url = await closedPortUrl();
+    // The retries' back-off passes on fake time: only that each refused connection ends in exit 3 matters here.
+    const run = await runWithFakeTime(() =>
+      runCaptured(['musement', '--base-url', url, '--client-id', clientId, '--application', application], {
         env: { MUSEMENT_CLIENT_SECRET: clientSecret },
-      },
+      }),
     );
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain('@auth/musement: POST');

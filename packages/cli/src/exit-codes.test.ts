@@ -1,39 +1,27 @@
 // Exit code 3 means "the host could not be reached or did not answer in time": the second half, a timeout, checked
 // here with fake timers (the default 30 s per attempt and 120 s per call pass in no time).
 import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runWithFakeTime } from '../../testing/src/test-support/run-with-fake-time.js';
 import { exitCodes } from './exit-codes.js';
-import { type CapturedRun, runCaptured } from './test-support/run-captured.js';
+import { runCaptured } from './test-support/run-captured.js';
 
 let emulator: EmulatorHandle | undefined;
 afterEach(async () => {
-  vi.useRealTimers();
   await emulator?.close();
 });
-
-/** Runs the command while moving fake time on, a second at a time, letting real I/O through in between. */
-async function runWithFakeTime(argv: readonly string[], env: Record<string, string>): Promise<CapturedRun> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-  let result: CapturedRun | undefined;
-  const running = runCaptured(argv, { env }).then((run) => {
-    result = run;
-  });
-  while (result === undefined) {
-    await vi.advanceTimersByTimeAsync(1_000);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  await running;
-  return result;
-}
 
 describe('auth-check exit codes', () => {
   it('exits 3 when the host accepts the connection but never answers (a timeout)', async () => {
     emulator = await startGomusEmulator();
     emulator.injectFault({ kind: 'hang', times: Infinity });
 
-    const run = await runWithFakeTime(['gomus', '--base-url', emulator.url, '--json'], {
-      GOMUS_TOKEN: gomusTestTokens.user,
-    });
+    const url = emulator.url;
+    // A second of fake time per turn of the event loop: the attempts' 30 s timeouts pass in no time.
+    const run = await runWithFakeTime(
+      () => runCaptured(['gomus', '--base-url', url, '--json'], { env: { GOMUS_TOKEN: gomusTestTokens.user } }),
+      { stepMs: 1_000, performance: true },
+    );
 
     expect(run.exitCode).toBe(exitCodes.unreachable);
     expect(run.json()).toMatchObject({

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { runCaptured } from '../test-support/run-captured.js';
+// The demo runs once for the whole suite, here, in-process (5-7 s, mostly the real one-second Retry-After waits it
+// shows): every test below judges that one run, its JSON report, its progress lines, and the text report the same
+// results render to.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CapturedRun, runCaptured } from '../test-support/run-captured.js';
+import { demoHeading, renderDemoSummary, renderProviderReport } from './render-demo-report.js';
+import type { ProviderReport } from './run-scenarios.js';
 
 interface ScenarioJson {
   name: string;
@@ -18,12 +23,16 @@ interface ProviderJson {
   scenarios: ScenarioJson[];
 }
 
+let run: CapturedRun;
+let report: { ok: boolean; command: string; durationMs: number; providers: ProviderJson[] };
+beforeAll(async () => {
+  run = await runCaptured(['demo', '--json']);
+  report = run.json() as typeof report;
+}, 60_000);
+
 describe('auth-check demo, in-process', () => {
   it('runs every flow, checks it on the emulators, reports it as one JSON object, and closes the emulators', async () => {
-    const run = await runCaptured(['demo', '--json']);
-
     expect(run.exitCode, run.stdout).toBe(0);
-    const report = run.json() as { ok: boolean; command: string; providers: ProviderJson[] };
     expect(report).toMatchObject({ ok: true, command: 'demo' });
     const byProvider = Object.fromEntries(report.providers.map((provider) => [provider.provider, provider]));
     const names = (provider: string) => byProvider[provider]?.scenarios.map((scenario) => scenario.name);
@@ -75,21 +84,21 @@ describe('auth-check demo, in-process', () => {
     for (const provider of report.providers) await expect(fetch(provider.url)).rejects.toThrow();
   });
 
-  it('prints a readable report on stdout and draws a spinner when stderr is a terminal', async () => {
-    const run = await runCaptured([], { stderrIsTTY: true });
+  it('renders the same results as a readable text report', () => {
+    const reports = report.providers as unknown as ProviderReport[];
+    const text = [
+      demoHeading,
+      ...reports.map(renderProviderReport),
+      renderDemoSummary(reports, report.durationMs),
+    ].join('');
 
-    expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('auth-check demo: every flow against emulators started in-process');
-    expect(run.stdout).toMatch(/go~mus \(static token\) {2}http:\/\/127\.0\.0\.1:\d+\n/);
-    expect(run.stdout).toContain('5/5 passed · 0 token requests');
-    expect(run.stdout).toContain('5/5 passed · 4 token requests');
-    expect(run.stdout).toContain('6/6 passed · 4 token requests');
-    expect(run.stdout).toMatch(/All 16 scenarios passed in [\d.]+ s; emulators closed\.\n$/);
-    expect(run.stdout).not.toContain('FAIL');
-    expect(run.stderr).toContain('\r\u001b[2K');
-    expect(run.stderr).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Musement · expiry → refresh/);
-    expect(run.stderr).not.toContain('passed (');
-    // Nothing is left on the spinner's line.
-    expect(run.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    expect(text).toContain('auth-check demo: every flow against emulators started in-process');
+    expect(text).toMatch(/go~mus \(static token\) {2}http:\/\/127\.0\.0\.1:\d+\n/);
+    expect(text).toMatch(/^ {2}PASS {2}expiry → refresh +[\d.]+ m?s {2}\S/m);
+    expect(text).toContain('5/5 passed · 0 token requests');
+    expect(text).toContain('5/5 passed · 4 token requests');
+    expect(text).toContain('6/6 passed · 4 token requests');
+    expect(text).toMatch(/All 16 scenarios passed in [\d.]+ s; emulators closed\.\n$/);
+    expect(text).not.toContain('FAIL');
   });
 });

@@ -3,7 +3,6 @@ import { createFixedWindowRateLimiter } from '../shared/create-fixed-window-rate
 import { createTextCache } from '../shared/create-text-cache.js';
 import { createTokenRegistry } from '../shared/create-token-registry.js';
 import type { EmulatorExchange } from '../shared/emulator-exchange.js';
-import { monotonicNow } from '../shared/monotonic-now.js';
 import { parseBearerToken } from '../shared/parse-bearer-token.js';
 import { readIntegerParameter } from '../shared/read-integer-parameter.js';
 import { startEmulatorServer } from '../shared/start-emulator-server.js';
@@ -46,7 +45,7 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
   const views = createGomusViews();
   const customers = createGomusCustomerStore();
   const rateLimit = options.resellerRateLimit === undefined ? defaultResellerRateLimit : options.resellerRateLimit;
-  const limiter = rateLimit ? createFixedWindowRateLimiter(rateLimit) : undefined;
+  const limiter = rateLimit ? createFixedWindowRateLimiter(rateLimit, options.rateLimitClock) : undefined;
 
   const pages = createTextCache();
   const paginate = (exchange: EmulatorExchange, view: GomusView, name: 'tickets' | 'museums', hasToken: boolean) => {
@@ -142,7 +141,7 @@ export async function startGomusEmulator(options: GomusEmulatorOptions = {}): Pr
       if (!check.record || check.status !== 'valid') return exchange.sendJson(401, unauthorizedBody);
       const context = check.record.data;
       if (context.access === 'reseller' && limiter) {
-        const decision = limiter.take(token, monotonicNow());
+        const decision = limiter.take(token);
         if (!decision.allowed) {
           return exchange.sendJson(
             429,

@@ -4,7 +4,6 @@ import { createFixedWindowRateLimiter } from '../shared/create-fixed-window-rate
 import { createTextCache } from '../shared/create-text-cache.js';
 import { createTokenRegistry } from '../shared/create-token-registry.js';
 import type { EmulatorExchange } from '../shared/emulator-exchange.js';
-import { monotonicNow } from '../shared/monotonic-now.js';
 import { parseBearerToken } from '../shared/parse-bearer-token.js';
 import { randomToken } from '../shared/random-token.js';
 import { readIntegerParameter } from '../shared/read-integer-parameter.js';
@@ -42,7 +41,9 @@ export async function startMusimapEmulator(options: MusimapEmulatorOptions = {})
   const clients = options.clients ?? [musimapTestCredentials];
   const clock = createEmulatorClock();
   const tokens = createTokenRegistry<MusimapEmulatorClient>({ lifetimeMs });
-  const limiter = options.rateLimit ? createFixedWindowRateLimiter(options.rateLimit) : undefined;
+  const limiter = options.rateLimit
+    ? createFixedWindowRateLimiter(options.rateLimit, options.rateLimitClock)
+    : undefined;
   const pages = createTextCache();
 
   const fail = (exchange: EmulatorExchange, status: number, message: string, headers?: Record<string, string>) =>
@@ -51,7 +52,7 @@ export async function startMusimapEmulator(options: MusimapEmulatorOptions = {})
   /** Counts the request against the client's window; answers 429 and returns false when over the limit. */
   const withinRateLimit = (exchange: EmulatorExchange, clientId: string) => {
     if (!limiter) return true;
-    const decision = limiter.take(clientId, monotonicNow());
+    const decision = limiter.take(clientId);
     if (decision.allowed) return true;
     fail(exchange, 429, 'Too many requests, retry later', { 'retry-after': String(decision.retryAfterSeconds) });
     return false;

@@ -1,20 +1,28 @@
+import { monotonicNow } from './monotonic-now.js';
 import type { RateLimit } from './types.js';
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface FixedWindowRateLimiter {
-  /** Counts one request for `key` at `nowMs` (a monotonic clock) and says whether it is allowed. */
-  take(key: string, nowMs: number): RateLimitDecision;
+  /** Counts one request for `key` at `nowMs` (by default the limiter's clock) and says whether it is allowed. */
+  take(key: string, nowMs?: number): RateLimitDecision;
   reset(): void;
 }
 
 const allowed: RateLimitDecision = { allowed: true };
 
-/** Fixed windows per key: the first request opens a window of `windowMs` holding at most `requests` requests. */
-export function createFixedWindowRateLimiter(limit: RateLimit): FixedWindowRateLimiter {
+/**
+ * Fixed windows per key: the first request opens a window of `windowMs` holding at most `requests` requests. Windows
+ * are counted on `clock` (monotonic milliseconds). @default clock performance.now
+ */
+export function createFixedWindowRateLimiter(
+  limit: RateLimit,
+  clock: { now(): number } = { now: monotonicNow },
+): FixedWindowRateLimiter {
   const windows = new Map<string, { startMs: number; count: number }>();
+  const now = () => clock.now();
   return {
-    take(key, nowMs) {
+    take(key, nowMs = now()) {
       let window = windows.get(key);
       if (!window || nowMs - window.startMs >= limit.windowMs) {
         window = { startMs: nowMs, count: 0 };

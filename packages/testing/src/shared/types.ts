@@ -118,4 +118,10 @@ export interface EmulatorOptions {
   maxRecordedRequests?: number;
   /** Port to listen on, on 127.0.0.1; 0 picks a free one. @default 0 */
   port?: number;
+  /**
+   * The monotonic clock (milliseconds) rate-limit windows are counted on. Pass one a test moves by hand, so that "the
+   * second request falls inside the window" or "the window is over" never depends on how fast the machine is.
+   * @default performance.now
+   */
+  rateLimitClock?: { now(): number };
 }
