@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { ApiError, ConfigError, CredentialsError, createTokenKey, MemoryTokenStore } from '@auth/core';
 import { captureLogger, type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejection } from '../../testing/src/test-support/rejection.js';
 import { createMusimapClient, type MusimapClientOptions } from './create-musimap-client.js';
 import { apiRequestsOf, bearerOf, tokenPath, tokenRequestsOf } from './test-support/emulator-helpers.js';
 import { seedTokenResponse } from './test-support/seed-token-response.js';
@@ -116,7 +117,7 @@ describe('createMusimapClient: tokens', () => {
     emulator.injectFault({ match: { path: tokenPath }, kind: 'status', status: 201, body });
     const client = clientFor(emulator);
 
-    const error = await client.getData('lexicology/tags').catch((caught: unknown) => caught);
+    const error = await rejection(client.getData('lexicology/tags'));
 
     expect(ApiError.isInstance(error)).toBe(true);
     expect((error as ApiError).message).toMatch(/^@auth\/musimap: POST http:\/\/127\.0\.0\.1:\d+\/oauth/);
@@ -129,7 +130,7 @@ describe('createMusimapClient: tokens', () => {
     const emulator = await start();
     const client = clientFor(emulator, { clientSecret: 'wrong-secret' });
 
-    const error = await client.getToken().catch((caught: unknown) => caught);
+    const error = await rejection(client.getToken());
 
     expect(CredentialsError.isInstance(error)).toBe(true);
     expect((error as CredentialsError).status).toBe(401);
@@ -198,7 +199,7 @@ describe('createMusimapClient: API helpers', () => {
     const { data: tags } = unwrap<Array<{ id: string }>>(await client.api.get('lexicology/tags').json());
     expect(tags.length).toBeGreaterThan(0);
 
-    const error = await client.api.get('tracks/nope').catch((caught: unknown) => caught);
+    const error = await rejection(client.api.get('tracks/nope'));
     expect(ApiError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 404, method: 'GET', data: { status: 404 } });
   });

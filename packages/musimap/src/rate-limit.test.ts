@@ -1,6 +1,7 @@
 import { RateLimitError } from '@auth/core';
 import { captureLogger, type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejection } from '../../testing/src/test-support/rejection.js';
 import { runWithFakeTime } from '../../testing/src/test-support/run-with-fake-time.js';
 import { createMusimapClient } from './create-musimap-client.js';
 import { apiRequestsOf, tokenPath, tokenRequestsOf } from './test-support/emulator-helpers.js';
@@ -112,7 +113,7 @@ describe('429 and Retry-After', () => {
       headers: { 'retry-after': '3600' },
     });
 
-    const error = await client.getData('lexicology/tags').catch((caught: unknown) => caught);
+    const error = await rejection(client.getData('lexicology/tags'));
 
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect((error as RateLimitError).retryAfterMs).toBe(3_600_000);

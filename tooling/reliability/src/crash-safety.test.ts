@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { FileTokenStore } from '@auth/core';
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { waitUntil } from '../../../packages/testing/src/shared/wait-until.js';
 import { assertBuilt, packagesDirectory } from '../../../packages/testing/src/test-support/assert-built.js';
 import { withDeadline } from './with-deadline.js';
 
@@ -139,14 +140,14 @@ const killPoints: KillPoint[] = [
       const before = emulator.latestRefreshToken();
       const child = startChild(emulator, storePath, { clockOffsetMs: twoHoursMs });
       await withDeadline(
-        waitFor(() => emulator.counters.inFlight > 0),
+        waitUntil(() => emulator.counters.inFlight > 0, 30_000),
         20_000,
         'the refresh request',
       );
       child.process.kill('SIGKILL');
       await child.exited;
       await withDeadline(
-        waitFor(() => emulator.latestRefreshToken() !== before),
+        waitUntil(() => emulator.latestRefreshToken() !== before, 30_000),
         20_000,
         'the late rotation',
       );
@@ -183,10 +184,6 @@ const killPoints: KillPoint[] = [
     }),
   ),
 ];
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
 
 // Every kill point at once.
 vi.setConfig({ maxConcurrency: 10 });

@@ -5,6 +5,7 @@ import { createMusementClient } from '@auth/musement';
 import { createMusimapClient } from '@auth/musimap';
 import { musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection } from '../../../packages/testing/src/test-support/rejection.js';
 import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
 import { type ScriptedServer, startScriptedServer } from './start-scripted-server.js';
 
@@ -37,10 +38,7 @@ describe('findings of the reliability suite, fixed', () => {
         retry: { initialDelayMs: 1 },
         timeoutMs: 300,
       });
-      const error = await client.api.post('carts', { json: {} }).then(
-        () => undefined,
-        (reason: unknown) => reason,
-      );
+      const error = await rejection(client.api.post('carts', { json: {} }));
       expect(NetworkError.isInstance(error)).toBe(true);
       expect(emulator.counters.apiRequests).toBe(0); // /carts was never contacted…
       expect((error as NetworkError).url).toMatch(/\/api\/v3\/login$/); // …yet the error names it
@@ -51,24 +49,14 @@ describe('findings of the reliability suite, fixed', () => {
 
   it('an unreadable login answer names the login URL, not "[REDACTED]"', async () => {
     server.respondWith({ status: 200, body: '{"access_token": "abc' });
-    const error = await musementAt(server.url)
-      .getToken()
-      .then(
-        () => undefined,
-        (reason: unknown) => reason,
-      );
+    const error = await rejection(musementAt(server.url).getToken());
     expect(ApiError.isInstance(error)).toBe(true);
     expect((error as ApiError).url).toBe(`${server.url}/api/v3/login`);
   });
 
   it('Musement: an expires_in so large that its milliseconds overflow is refused as too large, not as "already expired"', async () => {
     server.respondWith({ status: 200, body: '{"access_token":"abcdefgh12","expires_in":1e306}' });
-    const error = await musementAt(server.url)
-      .getToken()
-      .then(
-        () => undefined,
-        (reason: unknown) => reason,
-      );
+    const error = await rejection(musementAt(server.url).getToken());
     expect(ApiError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/answered 200 with an expires_in too large to be a time\.$/);
     expect((error as ApiError).url).toBe(`${server.url}/api/v3/login`);
@@ -79,17 +67,14 @@ describe('findings of the reliability suite, fixed', () => {
       status: 201,
       body: '{"data":{"token":"abcdefgh12","issued_at":-1.7976931348623157e308,"expires_at":1.7976931348623157e308}}',
     });
-    const error = await createMusimapClient({
-      baseUrl: server.url,
-      clientId: 'findings-client',
-      clientSecret: 'findings-client-secret',
-      retry: 0,
-    })
-      .getToken()
-      .then(
-        () => undefined,
-        (reason: unknown) => reason,
-      );
+    const error = await rejection(
+      createMusimapClient({
+        baseUrl: server.url,
+        clientId: 'findings-client',
+        clientSecret: 'findings-client-secret',
+        retry: 0,
+      }).getToken(),
+    );
     expect(ApiError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/unusable token response: the lifetime is too large to be a time\.$/);
   });
