@@ -5,9 +5,14 @@ import { defineConfig } from 'vitest/config';
 // Tests run against the sources of sibling packages, so a change in @auth/core is seen by provider tests
 // without a rebuild. The published entry points (dist) are exercised by the install test.
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
-const alias = Object.fromEntries(
-  readdirSync(packagesDir).map((name) => [`@auth/${name}`, `${packagesDir}${name}/src/index.ts`]),
-);
+// Exact matches: `@auth/core/provider` is a subpath export of its own (src/provider.ts), not src/index.ts/provider.
+const alias = [
+  { find: /^@auth\/core\/provider$/, replacement: `${packagesDir}core/src/provider.ts` },
+  ...readdirSync(packagesDir).map((name) => ({
+    find: new RegExp(`^@auth/${name}$`),
+    replacement: `${packagesDir}${name}/src/index.ts`,
+  })),
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -1,4 +1,4 @@
-import { createMusimapClient, defaultMusimapBaseUrl, unwrap } from '@auth/musimap';
+import { createMusimapClient, defaultMusimapBaseUrl, unwrapEnvelope } from '@auth/musimap';
 import type { CheckContext, CheckResult } from './check-result.js';
 import { settingFrom } from './check-result.js';
 import { formatDuration, formatExpiry } from './format-duration.js';
@@ -30,7 +30,7 @@ export async function checkMusimap({ io, commandLine, logger }: CheckContext): P
   const loginMs = performance.now() - loginStarted;
   const callStarted = performance.now();
   const response = await client.api.get('lexicology/tags', { searchParams: { limit: tagsLimit } });
-  const { data, totalSize } = unwrap(await response.json());
+  const { data, totalSize } = unwrapEnvelope(await response.json());
   const callMs = performance.now() - callStarted;
   const count = Array.isArray(data) ? data.length : undefined;
   const tags =

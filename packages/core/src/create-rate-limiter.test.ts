@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, RateLimiterBusy } from './create-rate-limiter.js';
+import { createRateLimiter } from './create-rate-limiter.js';
+import { RateLimiterBusy } from './rate-limiter.js';
 
 /** Found by the gomus reseller test: a stall must not turn `burst: 1` into a burst of every overdue slot. */
 describe('core createRateLimiter after an event-loop stall', () => {

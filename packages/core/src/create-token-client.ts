@@ -1,6 +1,7 @@
 import type { KyInstance } from 'ky';
-import { createAuthClient, type HttpOptions } from './create-auth-client.js';
+import { createAuthClient } from './create-auth-client.js';
 import type { SecretScrubber } from './create-secret-scrubber.js';
+import type { HttpOptions } from './http-options.js';
 import { resolveRetryOptions } from './retry-options.js';
 
 export interface TokenClientOptions extends HttpOptions {
@@ -31,6 +32,7 @@ export function createTokenClient(options: TokenClientOptions): KyInstance {
     retry: { ...resolveRetryOptions(options.retry, options.packageName), retryNonIdempotent: true },
     logFields: { ...options.logFields, kind: 'token' },
     keepErrorBody: false,
+    bufferBody: true,
     followRedirects: false,
     maxResponseBytes: options.maxResponseBytes ?? maxTokenResponseBytes,
     rejectionStatuses: options.rejectionStatuses ?? [400, 401, 403],

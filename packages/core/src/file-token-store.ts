@@ -3,9 +3,9 @@ import { type FileHandle, mkdir, open, readFile, rename, rm, unlink, writeFile }
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { AuthError } from './errors/auth-error.js';
+import { timerMilliseconds } from './timer-milliseconds.js';
 import type { TokenSet } from './token-set.js';
 import type { LeasingTokenStore, TokenLease } from './token-store.js';
-import { timerMilliseconds } from './validate-http-options.js';
 
 export interface FileTokenStoreOptions {
   /**

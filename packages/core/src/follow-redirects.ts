@@ -1,11 +1,9 @@
+import type { ErrorContext } from './errors/api-error.js';
 import { RedirectError } from './errors/redirect-error.js';
-import { redactUrl } from './redact-url.js';
 
-export interface RedirectRules {
+export interface RedirectRules extends ErrorContext {
   /** Follow same-origin redirects (API calls); false refuses every redirect (token requests). */
   follow: boolean;
-  packageName: string;
-  visibleQueryParameters?: readonly string[] | undefined;
 }
 
 /** fetch's own limit is 20; a real API needs one or two. */
@@ -44,12 +42,16 @@ export async function followRedirects(
     await answer.body?.cancel().catch(() => undefined);
     const why = refusal(rules.follow, hop, current.url, target);
     if (why !== undefined) {
-      const url = redactUrl(current.url, rules.visibleQueryParameters);
+      const { follow: _follow, ...context } = rules;
       const locationOrigin = target?.origin ?? 'an unreadable Location';
-      throw new RedirectError(
-        `${rules.packageName}: ${current.method} ${url} answered ${answer.status} redirecting to ${locationOrigin}; not followed: ${why}.`,
-        { status: answer.status, method: current.method, url, locationOrigin },
-      );
+      throw new RedirectError({
+        ...context,
+        status: answer.status,
+        method: current.method,
+        url: current.url,
+        locationOrigin,
+        detail: `answered ${answer.status} redirecting to ${locationOrigin}; not followed: ${why}`,
+      });
     }
     const toGet = answer.status === 303 ? current.method !== 'HEAD' : answer.status <= 302 && current.method === 'POST';
     const headers = new Headers(current.headers);

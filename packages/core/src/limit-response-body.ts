@@ -1,10 +1,7 @@
-import { ApiError } from './errors/api-error.js';
-import { redactUrl } from './redact-url.js';
+import { ApiError, type ErrorContext } from './errors/api-error.js';
 
-export interface BodyLimit {
+export interface BodyLimit extends ErrorContext {
   maxBytes: number;
-  packageName: string;
-  visibleQueryParameters?: readonly string[] | undefined;
 }
 
 /**
@@ -45,10 +42,12 @@ export function limitResponseBody(request: Request, response: Response, limit: B
   return limited;
 }
 
-function tooLarge(request: Request, response: Response, limit: BodyLimit): ApiError {
-  const url = redactUrl(request.url, limit.visibleQueryParameters);
-  return new ApiError(
-    `${limit.packageName}: ${request.method} ${url} answered ${response.status} with a body over maxResponseBytes (${limit.maxBytes} bytes); it was not read further.`,
-    { status: response.status, method: request.method, url },
-  );
+function tooLarge(request: Request, response: Response, { maxBytes, ...context }: BodyLimit): ApiError {
+  return new ApiError({
+    ...context,
+    status: response.status,
+    method: request.method,
+    url: request.url,
+    detail: `answered ${response.status} with a body over maxResponseBytes (${maxBytes} bytes); it was not read further`,
+  });
 }

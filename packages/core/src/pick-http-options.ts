@@ -1,4 +1,4 @@
-import type { HttpOptions } from './create-auth-client.js';
+import type { HttpOptions } from './http-options.js';
 
 const httpOptionNames = [
   'logger',

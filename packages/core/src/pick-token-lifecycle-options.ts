@@ -1,4 +1,4 @@
-import type { TokenManagerOptions } from './token-manager.js';
+import type { TokenManagerOptions } from './token-manager-options.js';
 
 /** The token-lifecycle options a provider passes through to its `TokenManager`. */
 export type TokenLifecycleOptions = Pick<

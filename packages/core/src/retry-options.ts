@@ -90,6 +90,21 @@ export function backoffDelayMs(options: Required<RetryOptions>, retry: number): 
   return Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** (retry - 1));
 }
 
+/**
+ * The wait before retry number `retry` (1 for the first) exactly as ky's engine computes it from our options, for the
+ * one loop that runs beside ky (go~mus' 202 polling): the server's `Retry-After` when it sent one, else full jitter
+ * over the exponential back-off. Undefined when `Retry-After` exceeds `maxRetryAfterMs`: do not wait, give up.
+ */
+export function retryDelayMs(
+  options: Required<RetryOptions>,
+  retry: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number | undefined {
+  if (retryAfterMs !== undefined) return retryAfterMs > options.maxRetryAfterMs ? undefined : retryAfterMs;
+  return random() * backoffDelayMs(options, retry);
+}
+
 /** Translates our options into ky's retry engine. */
 export function toKyRetry(options: Required<RetryOptions>): KyRetryOptions {
   return {

@@ -1,18 +1,17 @@
 import { isHTTPError, isTimeoutError } from 'ky';
 import type { SecretScrubber } from './create-secret-scrubber.js';
-import { ApiError } from './errors/api-error.js';
+import { ApiError, type ErrorContext } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
 import { NetworkError } from './errors/network-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
+import { failureReason } from './failure-reason.js';
 import { parseRetryAfter } from './parse-retry-after.js';
-import { redactUrl } from './redact-url.js';
 
-export interface ToAuthErrorContext {
+export interface ToAuthErrorContext extends ErrorContext {
   packageName: string;
   method: string;
   url: string;
-  visibleQueryParameters?: readonly string[];
   /** Keep the response body as `data`. Off for token endpoints: an error page may echo the credentials we sent. */
   keepBody?: boolean;
   /** Statuses meaning "these credentials are rejected": they become a `CredentialsError` with the provider's code. */
@@ -27,51 +26,43 @@ export interface ToAuthErrorContext {
  */
 export function toAuthError(error: unknown, context: ToAuthErrorContext): Error {
   if (AuthError.isInstance(error)) return error;
-  const method = context.method.toUpperCase();
-  const url = redactUrl(context.url, context.visibleQueryParameters);
-  const where = `${method} ${url}`;
+  const { keepBody, rejectionStatuses, secrets, ...exchange } = context;
+  exchange.method = exchange.method.toUpperCase();
   if (isHTTPError(error)) {
     const { status, statusText } = error.response;
-    if (context.rejectionStatuses?.includes(status)) {
+    if (rejectionStatuses?.includes(status)) {
       const code = providerErrorCode(error.data);
-      const reason = code !== undefined && context.secrets?.reveals(code) ? undefined : code;
+      const reason = code !== undefined && secrets?.reveals(code) ? undefined : code;
       return new CredentialsError(
         `${context.packageName}: the token endpoint rejected the credentials (${status}${reason ? ` ${reason}` : ''}).`,
         { status, ...(reason ? { reason } : {}) },
       );
     }
-    const data = context.keepBody === false ? undefined : (context.secrets?.scrub(error.data) ?? error.data);
+    const data = keepBody === false ? undefined : (secrets?.scrub(error.data) ?? error.data);
     if (status === 429 || (status === 503 && error.response.headers.has('retry-after'))) {
       const retryAfterMs = parseRetryAfter(error.response.headers.get('retry-after'));
       const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
-      return new RateLimitError(`${context.packageName}: ${where} was rate limited with ${status}${wait}.`, {
+      return new RateLimitError({
+        ...exchange,
         status,
-        method,
-        url,
         data,
+        detail: `was rate limited with ${status}${wait}`,
         ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
       });
     }
     const statusLine = statusText ? `${status} ${statusText}` : `${status}`;
-    return new ApiError(`${context.packageName}: ${where} failed with ${statusLine}.`, {
-      status,
-      method,
-      url,
-      data,
-    });
+    return new ApiError({ ...exchange, status, data, detail: `failed with ${statusLine}` });
   }
-  if (isTimeoutError(error)) {
-    return new NetworkError(`${context.packageName}: ${where} timed out.`, { method, url, timedOut: true });
-  }
+  if (isTimeoutError(error)) return new NetworkError({ ...exchange, timedOut: true });
   if (error instanceof Error && (error.name === 'NetworkError' || isRawFetchFailure(error))) {
-    const code = systemErrorCode(error);
-    return new NetworkError(`${context.packageName}: ${where} failed: ${code ?? 'network error'}.`, {
-      method,
-      url,
+    const reason = failureReason(error);
+    return new NetworkError({
+      ...exchange,
       timedOut: false,
+      detail: `failed: ${reason === error.name ? 'network error' : reason}`,
     });
   }
-  return error instanceof Error ? error : new AuthError(`${context.packageName}: ${where} failed.`);
+  return error instanceof Error ? error : new AuthError(`${context.packageName}: ${exchange.method} failed.`);
 }
 
 /** OAuth2 `error` or a `{code}` envelope, when it looks like a code (short, no spaces), never free text. */
@@ -85,20 +76,4 @@ function providerErrorCode(data: unknown): string | undefined {
 
 function isRawFetchFailure(error: Error): boolean {
   return error.name === 'TypeError' && (error.message === 'fetch failed' || error.message === 'terminated');
-}
-
-/**
- * ECONNREFUSED, ECONNRESET, ... found along the cause chain; else a short plain-words reason such as fetch's
- * "bad port" (never a longer message: it could quote a URL).
- */
-function systemErrorCode(error: Error): string | undefined {
-  let current: unknown = error;
-  let reason: string | undefined;
-  for (let depth = 0; depth < 5 && current instanceof Object; depth++) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(code)) return code;
-    if (depth > 0 && typeof message === 'string' && /^[a-z][a-z ]{2,39}$/i.test(message)) reason = message;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return reason;
 }

@@ -1,89 +1,19 @@
 import { abortable } from './abortable.js';
+import { boundStore } from './bound-store.js';
 import { type Clock, systemClock } from './clock.js';
 import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
 import { AuthError } from './errors/auth-error.js';
-import { ConfigError } from './errors/config-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { describeInvalidTokenSet, parseTokenSet } from './parse-token-set.js';
 import { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
+import { renewUnderLease } from './renew-under-lease.js';
+import { type TokenManagerOptions, validateTokenManagerOptions } from './token-manager-options.js';
 import type { TokenSet } from './token-set.js';
-import { isLeasingTokenStore, type TokenLease, type TokenStore } from './token-store.js';
-import { assertLogger, timerMilliseconds } from './validate-http-options.js';
-
-/** What a provider supplies: how to get a token and, optionally, how to renew one. Core does the rest. */
-export interface TokenSource {
-  /** Obtains a new token with the configured grant (a login). */
-  obtain(): Promise<TokenSet>;
-  /**
-   * Renews `current` with its refresh token. Throw a `CredentialsError` when the refresh token is rejected: the
-   * manager then falls back to `obtain()`.
-   */
-  refresh?(current: TokenSet): Promise<TokenSet>;
-}
-
-export interface TokenManagerOptions {
-  source: TokenSource;
-  /** Store key; build it with `createTokenKey`. */
-  key: string;
-  /** @default new MemoryTokenStore() */
-  store?: TokenStore;
-  /** @default silent */
-  logger?: Logger;
-  /** @default the system clock */
-  clock?: Clock;
-  /** @default 20% of the lifetime, clamped to [30 s, 5 min], at most half the lifetime, 10% jitter */
-  refreshPolicy?: RefreshPolicy;
-  /** Random source for jitter, in [0, 1). @default Math.random */
-  random?: () => number;
-  /** Package name for log records and messages. @default '@auth/core' */
-  packageName?: string;
-  /** Fields added to every log record, e.g. `{ provider: 'musimap', environment: 'staging' }`. */
-  logFields?: Record<string, unknown>;
-  /**
-   * With a leasing store (e.g. `RedisTokenStore`): how long a renewal lease lasts, in ms. A holder that dies loses it
-   * after this. A live holder extends it every third of it while its renewal lasts (when the store's leases can be
-   * extended), for at most 8 times this; the others wait that long, plus this, before renewing on their own.
-   * @default 15_000
-   */
-  leaseTtlMs?: number;
-  /** With a leasing store: how often a waiting process looks for the holder's result, in ms. @default 100 */
-  leasePollMs?: number;
-  /**
-   * The longest wait for one store operation (read, write, delete, lease), in ms. A store that does not answer in
-   * time is treated as down: this process renews on its own until the store answers again, and never hangs on it.
-   * @default 5_000
-   */
-  storeTimeoutMs?: number;
-  /**
-   * The secrets this client holds (client secret, password); the manager adds every token it holds. Their echoes are
-   * scrubbed from errors and log records. Pass the same scrubber to the HTTP clients. @default a new one
-   */
-  secrets?: SecretScrubber;
-}
-
-/** Per call: the caller's signal ends its wait at once; the shared renewal goes on for the other callers. */
-export interface TokenRequestOptions {
-  signal?: AbortSignal | undefined;
-}
-
-/** Provides the current token to the HTTP client; the client reports a rejected one. */
-export interface AccessTokenProvider {
-  /** The token for the next attempt; undefined sends the request without `Authorization` (public access). */
-  getToken(options?: TokenRequestOptions): Promise<TokenSet | undefined>;
-  /**
-   * Called with a token the API rejected (401). Resolves to a replacement to replay the request with, or undefined
-   * when there is none (the 401 then surfaces).
-   */
-  invalidate?(rejected: TokenSet, options?: TokenRequestOptions): Promise<TokenSet | undefined>;
-  /**
-   * `getToken()` never waits on I/O (a static token): the client then skips the hook that waits for the token before
-   * the attempt's timer starts. @default false
-   */
-  immediate?: boolean;
-}
+import type { AccessTokenProvider, TokenRequestOptions, TokenSource } from './token-source.js';
+import { isLeasingTokenStore, type TokenStore } from './token-store.js';
 
 interface Entry {
   token: TokenSet;
@@ -99,8 +29,6 @@ interface Entry {
 type RenewReason = 'missing' | 'expired' | 'ahead' | 'rejected';
 
 const minBackgroundRetryMs = 1_000;
-/** How many lease ttls a renewal may hold its lease, extensions included (8 × 15 s covers a 120 s token call). */
-const maxLeaseExtensions = 8;
 
 /**
  * The token lifecycle, once for every provider: cache, single-flight renewal, refresh ahead of expiry in the
@@ -125,7 +53,6 @@ export class TokenManager implements AccessTokenProvider {
   readonly #leaseTtlMs: number;
   readonly #leasePollMs: number;
   readonly #fields: Record<string, unknown>;
-  readonly #storeTimeoutMs: number;
   readonly #secrets: SecretScrubber;
   /** The no-progress warning is logged once per token. */
   #stalledToken: string | undefined;
@@ -136,16 +63,20 @@ export class TokenManager implements AccessTokenProvider {
     validateTokenManagerOptions(options);
     this.key = options.key;
     this.#source = options.source;
-    this.#store = options.store ?? new MemoryTokenStore();
+    this.#packageName = options.packageName ?? '@auth/core';
+    // A store that does not answer in time counts as down: the manager never hangs on it.
+    this.#store = boundStore(
+      options.store ?? new MemoryTokenStore(),
+      options.storeTimeoutMs ?? 5_000,
+      this.#packageName,
+    );
     this.#secrets = options.secrets ?? createSecretScrubber();
     this.#logger = options.logger === undefined ? silentLogger : this.#secrets.wrapLogger(options.logger);
     this.#clock = options.clock ?? systemClock;
     this.#policy = { ...defaultRefreshPolicy, ...options.refreshPolicy };
     this.#random = options.random ?? Math.random;
-    this.#packageName = options.packageName ?? '@auth/core';
     this.#leaseTtlMs = options.leaseTtlMs ?? 15_000;
     this.#leasePollMs = options.leasePollMs ?? 100;
-    this.#storeTimeoutMs = options.storeTimeoutMs ?? 5_000;
     this.#fields = { package: this.#packageName, ...options.logFields };
   }
 
@@ -189,7 +120,7 @@ export class TokenManager implements AccessTokenProvider {
   async clear(): Promise<void> {
     this.#entry = undefined;
     try {
-      await this.#bounded(this.#store.delete(this.key));
+      await this.#store.delete(this.key);
     } catch (error) {
       this.#storeFailed(error, 'delete');
     }
@@ -234,63 +165,30 @@ export class TokenManager implements AccessTokenProvider {
 
   async #performRenewal(reason: RenewReason, rejected: TokenSet | undefined): Promise<TokenSet> {
     const started = this.#clock.now();
+    const renewHere = async () => {
+      const adopted = await this.#adoptStored(reason, rejected);
+      return adopted.token ?? this.#renewFromSource(reason, adopted.stored, started);
+    };
     const store = this.#store;
-    if (isLeasingTokenStore(store)) {
-      // One renewal per fleet: the lease holder renews, the others wait for its result in the store.
-      const giveUpAt = performance.now() + this.#leaseTtlMs * (maxLeaseExtensions + 1);
-      for (;;) {
-        const adopted = await this.#adoptStored(reason, rejected);
-        if (adopted.token) return adopted.token;
-        let lease: TokenLease | undefined;
-        try {
-          lease = await this.#bounded(store.acquireLease(this.key, this.#leaseTtlMs));
-        } catch (error) {
-          this.#storeFailed(error, 'lease');
-          break; // the store is down: renew for this process alone
-        }
-        if (lease) {
-          const stopExtending = this.#extendWhileRenewing(lease);
-          try {
-            const again = await this.#adoptStored(reason, rejected);
-            return again.token ?? (await this.#renewFromSource(reason, again.stored, started));
-          } finally {
-            stopExtending();
-            await this.#bounded(lease.release()).catch(() => undefined);
-          }
-        }
-        if (performance.now() > giveUpAt) break;
-        await sleep(this.#leasePollMs * (0.5 + this.#random()));
-      }
-    }
-    const adopted = await this.#adoptStored(reason, rejected);
-    return adopted.token ?? this.#renewFromSource(reason, adopted.stored, started);
-  }
-
-  /**
-   * Keeps a held lease from running out while a slow token endpoint answers, so that no other process renews too:
-   * extended every third of its ttl, for at most `maxLeaseExtensions` ttls. A lost lease is logged, never fatal.
-   */
-  #extendWhileRenewing(lease: TokenLease): () => void {
-    const ttlMs = this.#leaseTtlMs;
-    const extend = lease.extend?.bind(lease);
-    if (extend === undefined) return () => {};
-    const stopAt = performance.now() + ttlMs * maxLeaseExtensions;
-    const timer = setInterval(() => {
-      if (performance.now() > stopAt) return clearInterval(timer);
-      this.#bounded(extend(ttlMs)).then(
-        (held) => {
-          if (held) return;
-          clearInterval(timer);
-          this.#logger.warn(
-            { ...this.#fields, event: 'lease.lost' },
-            'the renewal lease was lost before the renewal finished; another process may renew too',
-          );
-        },
-        (error: unknown) => this.#storeFailed(error, 'lease'),
-      );
-    }, ttlMs / 3);
-    timer.unref?.();
-    return () => clearInterval(timer);
+    if (!isLeasingTokenStore(store)) return renewHere();
+    // One renewal per fleet: the lease holder renews, the others wait for its result in the store.
+    const token = await renewUnderLease({
+      store,
+      key: this.key,
+      ttlMs: this.#leaseTtlMs,
+      pollMs: this.#leasePollMs,
+      random: this.#random,
+      adopt: async () => (await this.#adoptStored(reason, rejected)).token,
+      renew: renewHere,
+      onLeaseLost: () =>
+        this.#logger.warn(
+          { ...this.#fields, event: 'lease.lost' },
+          'the renewal lease was lost before the renewal finished; another process may renew too',
+        ),
+      onStoreFailure: (error) => this.#storeFailed(error, 'lease'),
+    });
+    // Undefined: the store is down, or the holder took too long: renew for this process alone.
+    return token ?? renewHere();
   }
 
   /** Uses a token another client or process already stored, when it is good enough for `reason`. */
@@ -406,7 +304,7 @@ export class TokenManager implements AccessTokenProvider {
   async #readStore(): Promise<TokenSet | undefined> {
     let record: unknown;
     try {
-      record = await this.#bounded(this.#store.get(this.key));
+      record = await this.#store.get(this.key);
       this.#storeRecovered();
     } catch (error) {
       this.#storeFailed(error, 'read');
@@ -428,35 +326,10 @@ export class TokenManager implements AccessTokenProvider {
     return token;
   }
 
-  /** A store operation bounded by `storeTimeoutMs`: a store that does not answer in time counts as down. */
-  #bounded<T>(operation: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new AuthError(
-              `${this.#packageName}: the token store did not answer within storeTimeoutMs (${this.#storeTimeoutMs} ms).`,
-            ),
-          ),
-        this.#storeTimeoutMs,
-      );
-      operation.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
-
   /** True when the token reached the store. */
   async #writeStore(token: TokenSet): Promise<boolean> {
     try {
-      await this.#bounded(this.#store.set(this.key, token));
+      await this.#store.set(this.key, token);
       this.#invalidRecordReported = false;
       this.#storeRecovered();
       return true;
@@ -481,41 +354,6 @@ export class TokenManager implements AccessTokenProvider {
     this.#storeFailing = false;
     this.#logger.info({ ...this.#fields, event: 'store.recovered' }, 'token store is back');
   }
-}
-
-/** Shapes a caller may get wrong, as `ConfigError`s naming the option, at construction. */
-function validateTokenManagerOptions(options: TokenManagerOptions): void {
-  const packageName = options.packageName ?? '@auth/core';
-  const fail = (option: string, requirement: string): never => {
-    throw new ConfigError(`${packageName}: ${option} ${requirement}.`, { option });
-  };
-  const hasMethods = (value: unknown, names: string[]) =>
-    typeof value === 'object' &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
-  if (!hasMethods(options.source, ['obtain'])) fail('source', 'must have an obtain() method');
-  if (options.store !== undefined && !hasMethods(options.store, ['get', 'set', 'delete'])) {
-    fail('store', 'must be a TokenStore with get, set and delete methods');
-  }
-  if (options.clock !== undefined && !hasMethods(options.clock, ['now'])) fail('clock', 'must have a now() method');
-  assertLogger(options.logger, packageName);
-  if (options.leaseTtlMs !== undefined) timerMilliseconds(options.leaseTtlMs, 'leaseTtlMs', packageName);
-  if (options.leasePollMs !== undefined) timerMilliseconds(options.leasePollMs, 'leasePollMs', packageName);
-  if (options.storeTimeoutMs !== undefined) timerMilliseconds(options.storeTimeoutMs, 'storeTimeoutMs', packageName);
-  const policy = options.refreshPolicy;
-  if (policy === undefined) return;
-  if (typeof policy !== 'object' || policy === null) fail('refreshPolicy', 'must be an object');
-  for (const [name, value] of Object.entries(policy)) {
-    const ratio = name === 'ratio' || name === 'jitterRatio';
-    if (!(name in defaultRefreshPolicy)) fail(`refreshPolicy.${name}`, 'is not a known refresh policy option');
-    if (value === undefined) continue;
-    const valid = typeof value === 'number' && Number.isFinite(value) && value >= 0 && (!ratio || value <= 1);
-    if (!valid) fail(`refreshPolicy.${name}`, ratio ? 'must be a number from 0 to 1' : 'must be a non-negative number');
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A renewal that leaves us no better off: the same token without a known expiry, or no later expiry. */

@@ -123,7 +123,7 @@ describe('errors', () => {
     expect(AuthError.isInstance(foreign)).toBe(true);
     expect(CredentialsError.isInstance(foreign)).toBe(true);
     expect(ConfigError.isInstance(foreign)).toBe(false);
-    const limited = new RateLimitError('m', { status: 429, method: 'GET', url: 'u', retryAfterMs: 1 });
+    const limited = new RateLimitError({ status: 429, method: 'GET', url: 'u', retryAfterMs: 1 });
     expect(ApiError.isInstance(limited) && AuthError.isInstance(limited)).toBe(true);
     expect(
       Object.getOwnPropertySymbols(limited).every(

@@ -1,12 +1,5 @@
-import {
-  ApiError,
-  abortable,
-  assertServerRuntime,
-  createAuthClient,
-  pickHttpOptions,
-  resolveRetryOptions,
-  silentLogger,
-} from '@auth/core';
+import { ApiError, silentLogger } from '@auth/core';
+import { abortable, assertServerRuntime, createProviderClient, resolveRetryOptions } from '@auth/core/provider';
 import type { KyInstance } from 'ky';
 import { createCustomersApi, type GomusCustomersApi } from './create-customers-api.js';
 import { createFieldReporter } from './create-field-reporter.js';
@@ -73,22 +66,19 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   const settings = resolveGomusSettings(options);
   // Public access holds no secret; a token must stay on the server.
   if (settings.token !== undefined) assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
-  const http = pickHttpOptions(options);
   const tokenConfigured = settings.token !== undefined;
   let gate: Promise<WhoAmI> | undefined;
 
-  // A 202 (a process still running) is polled below core's client: one call, one result for the caller.
-  const baseFetch = http.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const api = createAuthClient({
-    ...http,
-    ...(typeof baseFetch === 'function' && {
-      fetch: pollAccepted(baseFetch, resolveRetryOptions(http.retry, packageName)),
-    }),
-    prefix: `${settings.baseUrl}/api/v4/`,
-    tokens: createGomusTokenProvider(settings.token),
+  const { api } = createProviderClient({
     packageName,
-    logFields: { provider: 'gomus' },
+    provider: 'gomus',
+    options,
+    apiUrl: `${settings.baseUrl}/api/v4/`,
     ...(options.headers && { headers: options.headers }),
+    secrets: [typeof settings.token === 'string' ? settings.token : undefined],
+    tokens: createGomusTokenProvider(settings.token),
+    // A 202 (a process still running) is polled below core's client: one call, one result for the caller.
+    wrapFetch: (fetch) => pollAccepted(fetch, resolveRetryOptions(options.retry, packageName)),
     hooks: {
       // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
       beforeRequest: options.verify
@@ -116,7 +106,10 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
     const response = await api.get('whoami', tokenTest ? { context: { [tokenTestContext]: true } } : {});
     const record = parseRecord(await response.json(), whoAmIShape, whoamiEndpoint, context.reporter);
     if (record === undefined) {
-      throw new ApiError(`${packageName}: ${whoamiEndpoint} answered ${response.status} without an access field.`, {
+      throw new ApiError({
+        packageName,
+        where: whoamiEndpoint,
+        detail: `answered ${response.status} without an access field`,
         status: response.status,
         method: 'GET',
         url: `${context.apiUrl}/whoami`,

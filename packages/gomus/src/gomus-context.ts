@@ -36,10 +36,14 @@ export function readSingleRecord(
   const record = parseRecord(wrapped ? body[wrapper] : body, shape, endpoint, context.reporter);
   if (record === undefined) {
     const [method = 'GET', path = ''] = endpoint.split(' ');
-    throw new ApiError(
-      `${packageName}: ${endpoint} answered ${status} without a usable ${wrapper} record (see the warn log for the field).`,
-      { status, method, url: `${context.apiUrl}${path.slice('/api/v4'.length)}`, data: undefined },
-    );
+    throw new ApiError({
+      packageName,
+      where: endpoint,
+      detail: `answered ${status} without a usable ${wrapper} record (see the warn log for the field)`,
+      status,
+      method,
+      url: `${context.apiUrl}${path.slice('/api/v4'.length)}`,
+    });
   }
   return record;
 }

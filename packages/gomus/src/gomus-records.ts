@@ -1,84 +1,19 @@
-import type { RecordShape } from './parse-record.js';
+import { defineShape, type RecordOf } from './parse-record.js';
 
-/**
- * A ticket as go~mus shows it to the calling token. Which fields arrive depends on the token (public, user, reseller);
- * every field but `id` may be missing, and fields this package does not know are kept as the server sent them.
- */
-export interface GomusTicket {
-  id: number;
-  museum_id?: number | null;
-  title?: string | null;
-  description?: string | null;
-  ticket_type?: string | null;
-  price_cents?: number | null;
-  /** Shown to reseller tokens. */
-  reseller_price_cents?: number | null;
-  vat_pct?: number | null;
-  currency?: string | null;
-  bookable?: boolean | null;
-  min_persons?: number | null;
-  max_persons?: number | null;
-  created_at?: string | null;
-  updated_at?: string | null;
-  [field: string]: unknown;
-}
+// Each record is declared once, as the runtime shape `parseRecord` checks; its TypeScript type is derived from it.
+// Every field but the required ones may be missing or null, and fields this package does not know are kept as the
+// server sent them.
 
-/** A museum as go~mus shows it to the calling token. */
-export interface GomusMuseum {
-  id: number;
-  title?: string | null;
-  street?: string | null;
-  zip?: string | null;
-  city?: string | null;
-  country?: string | null;
-  url?: string | null;
-  time_zone?: string | null;
-  created_at?: string | null;
-  updated_at?: string | null;
-  [field: string]: unknown;
-}
-
-/** A customer record. `foreign_id` is your own id for it (see `createForeignId`). */
-export interface GomusCustomer {
-  id: number;
-  foreign_id?: string | null;
-  salutation?: string | null;
-  title?: string | null;
-  name?: string | null;
-  surname?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  company?: string | null;
-  street?: string | null;
-  zip?: string | null;
-  city?: string | null;
-  country?: string | null;
-  language?: string | null;
-  newsletter?: boolean | null;
-  birthday?: string | null;
-  created_at?: string | null;
-  updated_at?: string | null;
-  [field: string]: unknown;
-}
-
-/** The fields of a customer you may send; go~mus validates them (422 → `ValidationError`). */
-export type GomusCustomerInput = Partial<Omit<GomusCustomer, 'id' | 'created_at' | 'updated_at'>>;
-
-/** `meta` of an index response. Each field may be missing. */
-export interface GomusPageMeta {
-  total_count?: number;
-  page?: number;
-  per_page?: number;
-}
-
-export const ticketShape: RecordShape = {
-  fields: {
+/** A ticket as go~mus shows it to the calling token. Which fields arrive depends on the token (public, user, reseller). */
+export const ticketShape = defineShape(
+  {
     id: 'integer',
     museum_id: 'integer',
     title: 'string',
     description: 'string',
     ticket_type: 'string',
     price_cents: 'number',
+    /** Shown to reseller tokens. */
     reseller_price_cents: 'number',
     vat_pct: 'number',
     currency: 'string',
@@ -88,11 +23,13 @@ export const ticketShape: RecordShape = {
     created_at: 'string',
     updated_at: 'string',
   },
-  required: ['id'],
-};
+  ['id'],
+);
+export type GomusTicket = RecordOf<typeof ticketShape>;
 
-export const museumShape: RecordShape = {
-  fields: {
+/** A museum as go~mus shows it to the calling token. */
+export const museumShape = defineShape(
+  {
     id: 'integer',
     title: 'string',
     street: 'string',
@@ -104,11 +41,13 @@ export const museumShape: RecordShape = {
     created_at: 'string',
     updated_at: 'string',
   },
-  required: ['id'],
-};
+  ['id'],
+);
+export type GomusMuseum = RecordOf<typeof museumShape>;
 
-export const customerShape: RecordShape = {
-  fields: {
+/** A customer record. `foreign_id` is your own id for it (see `createForeignId`). */
+export const customerShape = defineShape(
+  {
     id: 'integer',
     foreign_id: 'string',
     salutation: 'string',
@@ -128,14 +67,19 @@ export const customerShape: RecordShape = {
     created_at: 'string',
     updated_at: 'string',
   },
-  required: ['id'],
+  ['id'],
+);
+export type GomusCustomer = RecordOf<typeof customerShape>;
+
+/** The fields of a customer you may send; go~mus validates them (422 → `ValidationError`). */
+export type GomusCustomerInput = Partial<
+  Omit<RecordOf<typeof customerShape, false>, 'id' | 'created_at' | 'updated_at'>
+> & {
+  [field: string]: unknown;
 };
 
-export const pageMetaShape: RecordShape = {
-  fields: { total_count: 'integer', page: 'integer', per_page: 'integer' },
-};
+/** `meta` of an index response. Each field may be missing. */
+export const pageMetaShape = defineShape({ total_count: 'integer', page: 'integer', per_page: 'integer' });
+export type GomusPageMeta = { [K in keyof typeof pageMetaShape.fields]?: number };
 
-export const whoAmIShape: RecordShape = {
-  fields: { access: 'string', museums: 'number[]' },
-  required: ['access'],
-};
+export const whoAmIShape = defineShape({ access: 'string', museums: 'number[]' }, ['access']);

@@ -26,17 +26,16 @@ export function mapGomusError(error: Error, tokenConfigured: boolean): Error {
   if (error.status === 422) {
     const errors = Array.isArray(body.errors) ? body.errors.filter((item) => typeof item === 'string') : [];
     const details = [summary, errors.join('; ')].filter((part) => part !== undefined && part !== '').join(': ');
-    return new ValidationError(
-      `${packageName}: ${where} was refused with 422${details === '' ? '' : `: ${details}`}.`,
-      {
-        status: error.status,
-        method: error.method,
-        url: error.url,
-        data: error.data,
-        errors,
-        ...(summary !== undefined && { summary }),
-      },
-    );
+    return new ValidationError({
+      packageName,
+      status: error.status,
+      method: error.method,
+      url: error.url,
+      detail: `was refused with 422${details === '' ? '' : `: ${details}`}`,
+      data: error.data,
+      errors,
+      ...(summary !== undefined && { summary }),
+    });
   }
   return error;
 }

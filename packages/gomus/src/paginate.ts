@@ -85,16 +85,19 @@ export async function* paginate<T>(
     );
     if (received === 0) return;
     const fail = (problem: string) =>
-      new ApiError(`${packageName}: ${endpoint} ${problem}`, {
+      new ApiError({
+        packageName,
+        where: endpoint,
+        detail: problem,
         status,
         method: 'GET',
         url: `${context.apiUrl}/${options.template ?? path}`,
       });
     if (meta.page !== undefined && meta.page !== page) {
-      throw fail(`answered page ${meta.page} when asked for page ${page}; stopped to avoid an endless loop.`);
+      throw fail(`answered page ${meta.page} when asked for page ${page}; stopped to avoid an endless loop`);
     }
     if (fingerprint === previousFingerprint) {
-      throw fail(`answered page ${page} with the items of page ${page - 1}; stopped to avoid an endless loop.`);
+      throw fail(`answered page ${page} with the items of page ${page - 1}; stopped to avoid an endless loop`);
     }
     for (const item of items) {
       // The caller may abort while it handles an item: the rest of the page is not handed out.
@@ -105,7 +108,7 @@ export async function* paginate<T>(
     if (meta.total_count !== undefined ? page * perPage >= meta.total_count : received < perPage) return;
     if (page - firstPage + 1 >= maxPages) {
       throw fail(
-        `has more pages than maxPages (${maxPages}) allows; stopped after page ${page}. Raise maxPages or narrow the query.`,
+        `has more pages than maxPages (${maxPages}) allows; stopped after page ${page}. Raise maxPages or narrow the query`,
       );
     }
     previousFingerprint = fingerprint;
@@ -133,7 +136,10 @@ async function fetchPage<T>(
   const body: unknown = await response.json();
   const list = isPlainObject(body) ? body[key] : undefined;
   if (!Array.isArray(list)) {
-    throw new ApiError(`${packageName}: ${endpoint} answered ${response.status} without a "${key}" list.`, {
+    throw new ApiError({
+      packageName,
+      where: endpoint,
+      detail: `answered ${response.status} without a "${key}" list`,
       status: response.status,
       method: 'GET',
       url: `${context.apiUrl}/${options.template ?? path}`,

@@ -19,6 +19,39 @@ export interface RecordShape {
   required?: readonly string[];
 }
 
+/** What each kind of field holds in TypeScript. */
+interface FieldTypes {
+  string: string;
+  number: number;
+  integer: number;
+  boolean: boolean;
+  'number[]': number[];
+  'string[]': string[];
+  object: Record<string, unknown>;
+  array: unknown[];
+  any: unknown;
+}
+
+/** A shape whose field names and kinds stay literal, so that `RecordOf` can derive the record's type from it. */
+export function defineShape<
+  const Fields extends Record<string, FieldKind>,
+  const Required extends readonly (keyof Fields & string)[] = [],
+>(fields: Fields, required?: Required): { fields: Fields; required: Required } {
+  return { fields, required: (required ?? []) as Required };
+}
+
+type ShapeDefinition = { fields: Record<string, FieldKind>; required: readonly string[] };
+
+/**
+ * The record type a shape describes: required fields always there, the others optional or null, and (with `open`,
+ * the default) any field the package does not know.
+ */
+export type RecordOf<Shape extends ShapeDefinition, Open extends boolean = true> = {
+  [K in keyof Shape['fields'] & Shape['required'][number]]: FieldTypes[Shape['fields'][K]];
+} & {
+  [K in Exclude<keyof Shape['fields'], Shape['required'][number]>]?: FieldTypes[Shape['fields'][K]] | null;
+} & (Open extends true ? { [field: string]: unknown } : unknown);
+
 /**
  * Reads a record tolerantly: unknown fields are passed through and reported, known fields with another type are
  * dropped and reported, missing optional fields stay missing. Returns undefined (after reporting) only when the value

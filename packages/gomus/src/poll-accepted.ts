@@ -1,10 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs, parseRetryAfter, type RetryOptions } from '@auth/core';
+import type { RetryOptions } from '@auth/core';
+import { abortable, parseRetryAfter, retryDelayMs } from '@auth/core/provider';
 
 /**
  * go~mus answers 202 while an asynchronous process is still running, and asks to be called again after a short
- * back-off. This fetch repeats a GET or HEAD answered 202 with the client's retry policy (exponential backoff with
- * jitter, `Retry-After` as a floor, at most `retry.limit` more times) and returns the last answer as it is: a 202
+ * back-off. This fetch repeats a GET or HEAD answered 202 with the client's retry policy, the waits computed by core's
+ * `retryDelayMs` exactly as its retries are (full jitter over the exponential back-off, the server's `Retry-After`
+ * when it sent one, at most `retry.limit` more times, none past `retry.maxRetryAfterMs`) and returns the last answer as it is: a 202
  * that outlasts the policy reaches the caller, who can see the process is still running. Other methods are never
  * repeated: a second POST could start a second process. The wait between polls ends at once when the caller's signal
  * aborts, rejecting with the signal's reason; nothing more is sent.
@@ -17,11 +18,8 @@ export function pollAccepted(fetch: typeof globalThis.fetch, retry: Required<Ret
     if (method !== 'GET' && method !== 'HEAD') return response;
     const signal = init?.signal ?? request?.signal;
     for (let poll = 0; response.status === 202 && poll < retry.limit; poll++) {
-      const waitMs = Math.max(
-        backoffDelayMs(retry, poll + 1) * (0.5 + Math.random() / 2),
-        parseRetryAfter(response.headers.get('retry-after')) ?? 0,
-      );
-      if (waitMs > retry.maxRetryAfterMs) break;
+      const waitMs = retryDelayMs(retry, poll + 1, parseRetryAfter(response.headers.get('retry-after')));
+      if (waitMs === undefined) break;
       discardBody(response);
       await wait(waitMs, signal);
       response = await fetch(input, init);
@@ -30,12 +28,13 @@ export function pollAccepted(fetch: typeof globalThis.fetch, retry: Required<Ret
   };
 }
 
-/** Sleeps `waitMs`; an abort ends it at once with the signal's reason (not Node's generic `AbortError`). */
+/** Sleeps `waitMs`; an abort ends it at once with the signal's reason, and clears the timer. */
 async function wait(waitMs: number, signal: AbortSignal | undefined): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await sleep(waitMs, undefined, signal ? { signal } : {});
-  } catch (error) {
-    throw signal?.aborted ? signal.reason : error;
+    await abortable(new Promise((resolve) => (timer = setTimeout(resolve, waitMs))), signal);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

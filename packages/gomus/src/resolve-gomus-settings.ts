@@ -1,4 +1,5 @@
-import { assertSafeBaseUrl, ConfigError, loadRequiredSetting, loadSetting } from '@auth/core';
+import { ConfigError } from '@auth/core';
+import { assertSafeBaseUrl, loadRequiredSetting, loadSetting } from '@auth/core/provider';
 import type { GomusClientOptions, GomusToken, GomusUnknownFieldLogLevel } from './gomus-client-options.js';
 
 export const packageName = '@auth/gomus';

@@ -1,4 +1,5 @@
-import { ApiError, type ApiErrorOptions, AuthError } from '@auth/core';
+import { ApiError, AuthError } from '@auth/core';
+import type { ApiErrorOptions } from '@auth/core/provider';
 
 const marker = 'auth.error.gomus.validation';
 
@@ -15,8 +16,8 @@ export class ValidationError extends ApiError {
   /** The server's messages, one per problem, e.g. `Email can't be blank`. Empty when it sent none. */
   readonly errors: readonly string[];
 
-  constructor(message: string, options: ApiErrorOptions & { summary?: string; errors?: readonly string[] }) {
-    super(message, options);
+  constructor(options: ApiErrorOptions & { summary?: string; errors?: readonly string[] }) {
+    super(options);
     this.summary = options.summary;
     this.errors = Object.freeze([...(options.errors ?? [])]);
     AuthError.mark(this, marker);

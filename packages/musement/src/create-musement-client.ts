@@ -1,14 +1,5 @@
-import {
-  assertServerRuntime,
-  createAuthClient,
-  createSecretScrubber,
-  createTokenKey,
-  pickHttpOptions,
-  pickTokenLifecycleOptions,
-  resolveRateLimiter,
-  TokenManager,
-  type TokenSet,
-} from '@auth/core';
+import type { TokenSet } from '@auth/core';
+import { assertServerRuntime, createProviderClient } from '@auth/core/provider';
 import type { KyInstance } from 'ky';
 import { createMusementTokenSource } from './create-musement-token-source.js';
 import type { MusementClientOptions } from './musement-client-options.js';
@@ -43,44 +34,24 @@ export interface MusementClient {
 export function createMusementClient(options: MusementClientOptions = {}): MusementClient {
   assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
   const settings = resolveMusementSettings(options);
-  const http = pickHttpOptions(options);
-  // Logins count against the same limit as API calls: one budget for both clients.
-  if (http.rateLimit !== undefined) http.rateLimit = resolveRateLimiter(http.rateLimit, packageName);
-  const secrets = createSecretScrubber([
-    settings.clientSecret,
-    settings.grant.type === 'password' ? settings.grant.password : undefined,
-  ]);
-  const logFields = { provider: 'musement' };
-
-  const tokens = new TokenManager({
-    source: createMusementTokenSource({ settings, http, secrets, ...(options.clock && { clock: options.clock }) }),
-    key: createTokenKey({
-      provider: 'musement',
-      baseUrl: settings.baseUrl,
-      clientId: settings.clientId,
-      ...(settings.grant.type === 'password' && { user: settings.grant.username }),
-    }),
+  const { baseUrl, clientId, grant } = settings;
+  const client = createProviderClient({
     packageName,
-    ...pickTokenLifecycleOptions(options),
-    ...(options.logger && { logger: options.logger }),
-    logFields,
-    secrets,
-  });
-
-  const api = createAuthClient({
-    ...http,
-    prefix: `${settings.baseUrl}/api/v3/`,
-    tokens,
+    provider: 'musement',
+    options,
+    apiUrl: `${baseUrl}/api/v3/`,
     headers: settings.headers,
-    packageName,
-    logFields,
-    secrets,
+    secrets: [settings.clientSecret, grant.type === 'password' ? grant.password : undefined],
+    login: {
+      url: `${baseUrl}/api/v3`,
+      key: { baseUrl, clientId, ...(grant.type === 'password' && { user: grant.username }) },
+      source: (tools) => createMusementTokenSource(settings, tools),
+    },
   });
-
   return {
-    api,
-    getToken: () => tokens.getToken(),
-    clearToken: () => tokens.clear(),
-    close: () => tokens.close(),
+    api: client.api,
+    getToken: client.getToken as () => Promise<TokenSet>,
+    clearToken: client.clearToken,
+    close: client.close,
   };
 }

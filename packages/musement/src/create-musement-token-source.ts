@@ -1,47 +1,17 @@
-import {
-  type Clock,
-  ConfigError,
-  CredentialsError,
-  createTokenClient,
-  type HttpOptions,
-  redactUrl,
-  type SecretScrubber,
-  systemClock,
-  type TokenSet,
-  type TokenSource,
-} from '@auth/core';
+import { ConfigError, CredentialsError, type TokenSet, type TokenSource } from '@auth/core';
+import type { ProviderTools } from '@auth/core/provider';
 import { parseMusementToken } from './parse-musement-token.js';
 import { type MusementSettings, packageName } from './resolve-musement-settings.js';
-
-export interface MusementTokenSourceOptions {
-  settings: MusementSettings;
-  http: HttpOptions;
-  clock?: Clock;
-  /** Shared with the API client and the token manager, so an echoed secret is scrubbed everywhere. */
-  secrets?: SecretScrubber;
-}
 
 /**
  * Logs in at `/api/v3/login` with the configured grant and renews with the `refresh_token` grant. Retry, the
  * "never retry bad credentials" rule, caching and rotation are core's; this file only speaks Musement.
  */
-export function createMusementTokenSource({
-  settings,
-  http,
-  clock = systemClock,
-  secrets,
-}: MusementTokenSourceOptions): TokenSource {
+export function createMusementTokenSource(
+  settings: MusementSettings,
+  { tokenClient, clock }: ProviderTools,
+): TokenSource {
   const { clientId, clientSecret, grant, loginMethod } = settings;
-  // Only grant_type is ever shown in logs and errors: a user's visibleQueryParameters apply to the API, not to login.
-  const { visibleQueryParameters: _ignored, ...tokenHttp } = http;
-  const tokenClient = createTokenClient({
-    ...tokenHttp,
-    prefix: `${settings.baseUrl}/api/v3/`,
-    packageName,
-    headers: settings.headers,
-    logFields: { provider: 'musement' },
-    ...(secrets && { secrets }),
-  });
 
   const login = async (parameters: Record<string, string>): Promise<TokenSet> => {
     const request =
@@ -60,7 +30,7 @@ export function createMusementTokenSource({
       receivedAt: clock.now(),
       status: response.status,
       method: loginMethod,
-      url: redactUrl(response.url),
+      url: response.url,
     });
   };
 

@@ -6,7 +6,7 @@ export interface LoginExchange {
   receivedAt: number;
   status: number;
   method: string;
-  /** Already redacted. */
+  /** The login URL; the error redacts its query (the credentials of a GET login). */
   url: string;
 }
 
@@ -17,10 +17,12 @@ export interface LoginExchange {
  */
 export function parseMusementToken(text: string, exchange: LoginExchange): TokenSet {
   const fail = (problem: string) =>
-    new ApiError(`${packageName}: ${exchange.method} ${exchange.url} answered ${exchange.status} ${problem}.`, {
+    new ApiError({
+      packageName,
       status: exchange.status,
       method: exchange.method,
       url: exchange.url,
+      detail: `answered ${exchange.status} ${problem}`,
     });
 
   let body: unknown;

@@ -1,12 +1,14 @@
 import { inspect } from 'node:util';
-import { ApiError, ConfigError, CredentialsError, createTokenKey, MemoryTokenStore } from '@auth/core';
+import { ApiError, ConfigError, CredentialsError, MemoryTokenStore } from '@auth/core';
+import { createTokenKey } from '@auth/core/provider';
 import { captureLogger, type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rejection } from '../../testing/src/test-support/rejection.js';
-import { createMusimapClient, type MusimapClientOptions } from './create-musimap-client.js';
+import { createMusimapClient } from './create-musimap-client.js';
+import type { MusimapClientOptions } from './musimap-client-options.js';
 import { apiRequestsOf, bearerOf, tokenPath, tokenRequestsOf } from './test-support/emulator-helpers.js';
 import { seedTokenResponse } from './test-support/seed-token-response.js';
-import { unwrap } from './unwrap.js';
+import { unwrapEnvelope } from './unwrap-envelope.js';
 
 const { clientId, clientSecret } = musimapTestCredentials;
 const emulators: EmulatorHandle[] = [];
@@ -193,10 +195,10 @@ describe('createMusimapClient: API helpers', () => {
     expect(emulator.requests.at(-1)?.query).toEqual({ offset: '10', limit: '5' });
   });
 
-  it('unwrap works on the ky instance, and a 404 is an ApiError with the envelope as data', async () => {
+  it('unwrapEnvelope works on the ky instance, and a 404 is an ApiError with the envelope as data', async () => {
     const emulator = await start();
     const client = clientFor(emulator);
-    const { data: tags } = unwrap<Array<{ id: string }>>(await client.api.get('lexicology/tags').json());
+    const { data: tags } = unwrapEnvelope<Array<{ id: string }>>(await client.api.get('lexicology/tags').json());
     expect(tags.length).toBeGreaterThan(0);
 
     const error = await rejection(client.api.get('tracks/nope'));

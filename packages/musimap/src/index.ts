@@ -1,8 +1,4 @@
-export {
-  createMusimapClient,
-  defaultMusimapBaseUrl,
-  type MusimapClient,
-  type MusimapClientOptions,
-} from './create-musimap-client.js';
-export { type ParseMusimapTokenContext, parseMusimapToken } from './parse-musimap-token.js';
-export { type MusimapResponse, unwrap } from './unwrap.js';
+export { createMusimapClient, type MusimapClient } from './create-musimap-client.js';
+export type { MusimapClientOptions } from './musimap-client-options.js';
+export { defaultMusimapBaseUrl } from './resolve-musimap-settings.js';
+export { type MusimapResponse, unwrapEnvelope } from './unwrap-envelope.js';

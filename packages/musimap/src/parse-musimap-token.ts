@@ -25,8 +25,10 @@ const smallestEpochMs = 1e11;
  */
 export function parseMusimapToken(body: unknown, context: ParseMusimapTokenContext): TokenSet {
   const fail = (problem: string): never => {
-    const where = context.url ? `POST ${context.url}` : 'the token endpoint';
-    throw new ApiError(`${packageName}: ${where} answered with an unusable token response: ${problem}.`, {
+    throw new ApiError({
+      packageName,
+      ...(context.url ? {} : { where: 'the token endpoint' }),
+      detail: `answered with an unusable token response: ${problem}`,
       status: context.status ?? 201,
       method: 'POST',
       url: context.url ?? '',

@@ -1,4 +1,5 @@
-import { AuthError, type AuthErrorOptions } from '@auth/core';
+import { AuthError } from '@auth/core';
+import type { AuthErrorOptions } from '@auth/core/provider';
 
 const marker = 'auth.error.redis-store';
 

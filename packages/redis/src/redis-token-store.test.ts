@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseTokenSet, TokenManager, type TokenSet } from '@auth/core';
+import { ConfigError, TokenManager, type TokenSet } from '@auth/core';
+import { parseTokenSet } from '@auth/core/provider';
 import { captureLogger, findLeakedSecrets } from '@auth/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  AuthError,
-  ConfigError,
-  type LeasingTokenStore,
-  loadSetting,
-  type TokenLease,
-  type TokenSet,
-} from '@auth/core';
+import { AuthError, ConfigError, type LeasingTokenStore, type TokenLease, type TokenSet } from '@auth/core';
+import { loadSetting } from '@auth/core/provider';
 import { describeRedisFailure } from './describe-redis-failure.js';
 import { failFastRedisOptions } from './fail-fast-redis-options.js';
 import { packageName } from './package-name.js';

@@ -2,7 +2,8 @@
 // server, so neighbours on a shared machine disturb it far less), and the figure is this process's CPU time per call.
 // Each row adds one thing to bare ky, or is one of our clients. Run: `node src/attribute-overhead.ts [rounds]`
 // after `pnpm turbo run build`.
-import { createAuthClient, retryableStatusCodes } from '@auth/core';
+import { createAuthClient } from '@auth/core';
+import { retryableStatusCodes } from '@auth/core/provider';
 import { createGomusClient } from '@auth/gomus';
 import { createMusementClient } from '@auth/musement';
 import { createMusimapClient } from '@auth/musimap';

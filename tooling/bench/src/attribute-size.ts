@@ -10,7 +10,7 @@ import { bundleOptions } from './measure-size.ts';
 const packages = fileURLToPath(new URL('../../../packages/', import.meta.url));
 const common = {
   ...bundleOptions,
-  alias: { '@auth/core': `${packages}core/src/index.ts` },
+  alias: { '@auth/core/provider': `${packages}core/src/provider.ts`, '@auth/core': `${packages}core/src/index.ts` },
 } satisfies BuildOptions;
 
 export interface SizeAttribution {
@@ -38,7 +38,7 @@ export async function attributeSize(provider: string): Promise<SizeAttribution> 
   const coreOnly = await build({
     ...common,
     stdin: {
-      contents: `export { ${names.join(', ')} } from '@auth/core';`,
+      contents: names.map(([from, name]) => `export { ${name} } from '${from}';`).join('\n'),
       resolveDir: `${packages}${provider}/src`,
       loader: 'ts',
     },
@@ -51,21 +51,21 @@ export async function attributeSize(provider: string): Promise<SizeAttribution> 
   };
 }
 
-/** The value (not type) names a provider's sources import from @auth/core. */
-function coreImportsOf(provider: string): string[] {
+/** The value (not type) names a provider's sources import from @auth/core and @auth/core/provider. */
+function coreImportsOf(provider: string): Array<[from: string, name: string]> {
   const directory = `${packages}${provider}/src/`;
-  const names = new Set<string>();
+  const names = new Map<string, string>();
   for (const file of readdirSync(directory)) {
     if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
     const text = readFileSync(`${directory}${file}`, 'utf8');
-    for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@auth\/core'/g)) {
+    for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@auth\/core(?:\/provider)?)'/g)) {
       for (const part of match[1]!.split(',')) {
         const name = part.trim();
-        if (name && !name.startsWith('type ')) names.add(name.split(/\s+as\s+/)[0]!);
+        if (name && !name.startsWith('type ')) names.set(name.split(/\s+as\s+/)[0]!, match[2]!);
       }
     }
   }
-  return [...names].sort();
+  return [...names].map(([name, from]): [string, string] => [from, name]).sort();
 }
 
 if (import.meta.main) {

@@ -71,7 +71,12 @@ describe('the audit in this run', () => {
     // At least one record for the token request and one for the API call (plus token events at debug level).
     expect(audit.recordCount - records).toBeGreaterThanOrEqual(2);
 
-    const error = new NetworkError('@auth/reliability: probe.', { method: 'GET', url: 'https://x', timedOut: false });
+    const error = new NetworkError({
+      packageName: '@auth/reliability',
+      method: 'GET',
+      url: 'https://x',
+      timedOut: false,
+    });
     expect(NetworkError.isInstance(error)).toBe(true);
     expect(ApiError.isInstance(error)).toBe(false);
     expect(audit.errorCount - errors).toBe(1);

@@ -1,4 +1,5 @@
-import { AuthError, type AuthErrorOptions } from './auth-error.js';
+import { describeExchange, type ExchangeErrorOptions } from './api-error.js';
+import { AuthError } from './auth-error.js';
 
 const marker = 'auth.error.network';
 
@@ -12,10 +13,11 @@ export class NetworkError extends AuthError {
   /** True when the per-attempt timeout or the total deadline ran out. */
   readonly timedOut: boolean;
 
-  constructor(message: string, options: AuthErrorOptions & { method: string; url: string; timedOut: boolean }) {
+  constructor(options: ExchangeErrorOptions & { timedOut: boolean }) {
+    const { message, url } = describeExchange(options, options.timedOut ? 'timed out' : 'failed');
     super(message, options);
     this.method = options.method;
-    this.url = options.url;
+    this.url = url;
     this.timedOut = options.timedOut;
     AuthError.mark(this, marker);
   }

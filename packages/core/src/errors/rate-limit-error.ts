@@ -17,8 +17,8 @@ export class RateLimitError extends ApiError {
   /** Who refused: the provider (it answered), or the client-side `rateLimit` (nothing was sent). */
   readonly source: 'provider' | 'client';
 
-  constructor(message: string, options: ApiErrorOptions & { retryAfterMs?: number; source?: 'provider' | 'client' }) {
-    super(message, options);
+  constructor(options: ApiErrorOptions & { retryAfterMs?: number; source?: 'provider' | 'client' }) {
+    super({ detail: `was rate limited with ${options.status}`, ...options });
     this.retryAfterMs = options.retryAfterMs;
     this.source = options.source ?? 'provider';
     AuthError.mark(this, marker);

@@ -14,8 +14,8 @@ export class RedirectError extends ApiError {
   /** Where the redirect pointed: its origin only (`https://other.example:8443`), never its path or query. */
   readonly locationOrigin: string;
 
-  constructor(message: string, options: ApiErrorOptions & { locationOrigin: string }) {
-    super(message, options);
+  constructor(options: ApiErrorOptions & { locationOrigin: string }) {
+    super(options);
     this.locationOrigin = options.locationOrigin;
     AuthError.mark(this, marker);
   }

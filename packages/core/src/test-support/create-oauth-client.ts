@@ -1,7 +1,8 @@
 import type { KyInstance } from 'ky';
 import type { Clock } from '../clock.js';
-import { createAuthClient, type HttpOptions } from '../create-auth-client.js';
+import { createAuthClient } from '../create-auth-client.js';
 import { createTokenClient } from '../create-token-client.js';
+import type { HttpOptions } from '../http-options.js';
 import type { Logger } from '../logger.js';
 import { TokenManager } from '../token-manager.js';
 import type { TokenSet } from '../token-set.js';

@@ -30,9 +30,9 @@ const numericFields = [
  * paging fields that are absent or not numbers are left out. A body without `data` throws an `AuthError`.
  *
  * @example
- * const { data: tags } = unwrap<Tag[]>(await client.api.get('lexicology/tags').json());
+ * const { data: tags } = unwrapEnvelope<Tag[]>(await client.api.get('lexicology/tags').json());
  */
-export function unwrap<T = unknown>(body: unknown): MusimapResponse<T> {
+export function unwrapEnvelope<T = unknown>(body: unknown): MusimapResponse<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body) || !('data' in body)) {
     throw new AuthError(`${packageName}: the response is not a Musimap envelope (no data field).`);
   }

@@ -1,0 +1,25 @@
+// `@auth/core/provider`: the kit a provider package is built with (see CONTRIBUTING.md, "Adding a provider").
+// Applications import `@auth/core`; nothing here is needed to use a client.
+export { abortable } from './abortable.js';
+export { type AssertSafeBaseUrlOptions, assertSafeBaseUrl } from './assert-safe-base-url.js';
+export { assertServerRuntime } from './assert-server-runtime.js';
+export {
+  createProviderClient,
+  type ProviderClient,
+  type ProviderDefinition,
+  type ProviderLogin,
+  type ProviderTools,
+} from './create-provider-client.js';
+export { resolveRateLimiter } from './create-rate-limiter.js';
+export { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
+export { createTokenClient, type TokenClientOptions } from './create-token-client.js';
+export { createTokenKey, type TokenKeyParts } from './create-token-key.js';
+export type { ApiErrorOptions, ErrorContext, ExchangeErrorOptions } from './errors/api-error.js';
+export type { AuthErrorOptions } from './errors/auth-error.js';
+export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './load-setting.js';
+export { parseRetryAfter } from './parse-retry-after.js';
+export { describeInvalidTokenSet, isHeaderSafeToken, parseTokenSet } from './parse-token-set.js';
+export { pickHttpOptions } from './pick-http-options.js';
+export { pickTokenLifecycleOptions } from './pick-token-lifecycle-options.js';
+export { backoffDelayMs, resolveRetryOptions, retryableStatusCodes, retryDelayMs } from './retry-options.js';
+export { validateHeaders } from './validate-headers.js';
