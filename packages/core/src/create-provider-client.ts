@@ -1,39 +1,15 @@
 import type { Hooks, KyInstance } from 'ky';
-import { type Clock, systemClock } from './clock.js';
 import { createAuthClient } from './create-auth-client.js';
 import { resolveRateLimiter } from './create-rate-limiter.js';
-import { createSecretScrubber } from './create-secret-scrubber.js';
-import { createTokenClient } from './create-token-client.js';
-import { createTokenKey, type TokenKeyParts } from './create-token-key.js';
+import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
+import type { TokenClientOptions } from './create-token-client.js';
 import type { HttpOptions } from './http-options.js';
-import { type Logger, silentLogger } from './logger.js';
 import { pickHttpOptions } from './pick-http-options.js';
-import { pickTokenLifecycleOptions, type TokenLifecycleOptions } from './pick-token-lifecycle-options.js';
-import { TokenManager } from './token-manager.js';
+import type { TokenLifecycleOptions } from './pick-token-lifecycle-options.js';
+import type { TokenManager } from './token-manager.js';
 import type { TokenSet } from './token-set.js';
-import type { AccessTokenProvider, TokenSource } from './token-source.js';
+import type { AccessTokenProvider } from './token-source.js';
 import { validateHttpOptions } from './validate-http-options.js';
-
-/** What a token source is built with: the token endpoint's client and the client's clock and logger. */
-export interface ProviderTools {
-  /** A ky instance on `login.url`: never follows a redirect, 64 KiB answers, rejections as `CredentialsError`. */
-  tokenClient: KyInstance;
-  clock: Clock;
-  /** The caller's logger (scrubbing known secrets), or a silent one. */
-  logger: Logger;
-  /** Fields every record of this client carries: package, provider and the provider's own. */
-  logFields: Record<string, unknown>;
-}
-
-/** A provider whose tokens come from a token endpoint. */
-export interface ProviderLogin {
-  /** The URL token paths are appended to (no trailing slash). */
-  url: string;
-  /** What separates this client's tokens in a shared store (the provider name is added). */
-  key: Omit<TokenKeyParts, 'provider'>;
-  /** How to obtain (and renew) a token; the kit runs the lifecycle around it. */
-  source(tools: ProviderTools): TokenSource;
-}
 
 export interface ProviderDefinition {
   /** Starts every message and log record, e.g. `@auth/musimap`. */
@@ -50,13 +26,26 @@ export interface ProviderDefinition {
   logFields?: Record<string, unknown>;
   /** What the client holds that must never be shown (client secret, password); tokens are added as they come. */
   secrets?: readonly (string | undefined)[];
-  /** A token endpoint and a source, or `tokens` for a provider that holds its tokens itself (static keys). */
-  login?: ProviderLogin;
-  tokens?: AccessTokenProvider;
+  /**
+   * Where tokens come from: `manageTokens({ url, key, source })` for a token endpoint (core's lifecycle), or an
+   * `AccessTokenProvider` for a provider that holds its tokens itself (static keys). None: public access.
+   */
+  tokens?: AccessTokenProvider | ((kit: ProviderKit) => AccessTokenProvider);
   /** The API client's own ky hooks (run after the engine's). */
   hooks?: Hooks;
   /** Wraps the fetch of API calls (not of token requests), e.g. to poll an answer. */
   wrapFetch?(fetch: typeof globalThis.fetch): typeof globalThis.fetch;
+}
+
+/** What the kit hands a token factory such as `manageTokens`: the resolved pieces both clients share. */
+export interface ProviderKit {
+  packageName: string;
+  provider: string;
+  options: HttpOptions & TokenLifecycleOptions;
+  /** The `HttpOptions` with the rate limiter resolved once, plus package, log fields, secrets and headers. */
+  http: Omit<TokenClientOptions, 'prefix'>;
+  secrets: SecretScrubber;
+  logFields: Record<string, unknown>;
 }
 
 export interface ProviderClient {
@@ -68,7 +57,7 @@ export interface ProviderClient {
   clearToken(): Promise<void>;
   /** Stops background renewals and waits for one in flight. */
   close(): Promise<void>;
-  /** The lifecycle behind `getToken`, for what a provider adds (customer sessions); undefined without `login`. */
+  /** The lifecycle behind `getToken` when the tokens are managed, for what a provider adds (customer sessions). */
   manager: TokenManager | undefined;
 }
 
@@ -80,7 +69,7 @@ export interface ProviderClient {
  * @example
  * const client = createProviderClient({
  *   packageName: '@auth/acme', provider: 'acme', options, apiUrl: `${baseUrl}/v1/`, secrets: [clientSecret],
- *   login: { url: baseUrl, key: { baseUrl, clientId }, source: ({ tokenClient, clock }) => acmeTokenSource(...) },
+ *   tokens: manageTokens({ url: baseUrl, key: { baseUrl, clientId }, source: (tools) => acmeTokenSource(tools) }),
  * });
  */
 export function createProviderClient(definition: ProviderDefinition): ProviderClient {
@@ -99,26 +88,10 @@ export function createProviderClient(definition: ProviderDefinition): ProviderCl
     ...(definition.headers && { headers: definition.headers }),
   };
 
-  let manager: TokenManager | undefined;
-  if (definition.login) {
-    const { login } = definition;
-    // Only grant_type is ever shown of a token request: the caller's visibleQueryParameters are for the API.
-    const { visibleQueryParameters: _apiOnly, ...tokenHttp } = shared;
-    const tokenClient = createTokenClient({ ...tokenHttp, prefix: login.url });
-    const clock = options.clock ?? systemClock;
-    const logger = options.logger ? secrets.wrapLogger(options.logger) : silentLogger;
-    manager = new TokenManager({
-      ...pickTokenLifecycleOptions(options),
-      key: createTokenKey({ provider, ...login.key }),
-      packageName,
-      logFields,
-      secrets,
-      clock,
-      ...(options.logger && { logger: options.logger }),
-      source: login.source({ tokenClient, clock, logger, logFields: { package: packageName, ...logFields } }),
-    });
-  }
-  const tokens = manager ?? definition.tokens;
+  const kit: ProviderKit = { packageName, provider, options, http: shared, secrets, logFields };
+  const tokens = typeof definition.tokens === 'function' ? definition.tokens(kit) : definition.tokens;
+  // A managed lifecycle (TokenManager) can also be cleared and closed; static tokens have nothing to clear.
+  const manager = tokens && 'clear' in tokens ? (tokens as TokenManager) : undefined;
   const baseFetch = http.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const api = createAuthClient({
     ...shared,

@@ -7,8 +7,7 @@ export {
   createProviderClient,
   type ProviderClient,
   type ProviderDefinition,
-  type ProviderLogin,
-  type ProviderTools,
+  type ProviderKit,
 } from './create-provider-client.js';
 export { resolveRateLimiter } from './create-rate-limiter.js';
 export { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
@@ -17,6 +16,7 @@ export { createTokenKey, type TokenKeyParts } from './create-token-key.js';
 export type { ApiErrorOptions, ErrorContext, ExchangeErrorOptions } from './errors/api-error.js';
 export type { AuthErrorOptions } from './errors/auth-error.js';
 export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './load-setting.js';
+export { manageTokens, type ProviderLogin, type ProviderTools } from './manage-tokens.js';
 export { parseRetryAfter } from './parse-retry-after.js';
 export { describeInvalidTokenSet, isHeaderSafeToken, parseTokenSet } from './parse-token-set.js';
 export { pickHttpOptions } from './pick-http-options.js';

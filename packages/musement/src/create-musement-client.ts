@@ -1,5 +1,5 @@
 import type { TokenSet } from '@auth/core';
-import { assertServerRuntime, createProviderClient } from '@auth/core/provider';
+import { assertServerRuntime, createProviderClient, manageTokens } from '@auth/core/provider';
 import type { KyInstance } from 'ky';
 import { createMusementTokenSource } from './create-musement-token-source.js';
 import type { MusementClientOptions } from './musement-client-options.js';
@@ -42,11 +42,11 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
     apiUrl: `${baseUrl}/api/v3/`,
     headers: settings.headers,
     secrets: [settings.clientSecret, grant.type === 'password' ? grant.password : undefined],
-    login: {
+    tokens: manageTokens({
       url: `${baseUrl}/api/v3`,
       key: { baseUrl, clientId, ...(grant.type === 'password' && { user: grant.username }) },
       source: (tools) => createMusementTokenSource(settings, tools),
-    },
+    }),
   });
   return {
     api: client.api,

@@ -1,5 +1,5 @@
 import type { TokenSet } from '@auth/core';
-import { createProviderClient } from '@auth/core/provider';
+import { createProviderClient, manageTokens } from '@auth/core/provider';
 import type { KyInstance, Options } from 'ky';
 import { createMusimapTokenSource } from './create-musimap-token-source.js';
 import type { MusimapClientOptions } from './musimap-client-options.js';
@@ -42,11 +42,11 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     apiUrl: baseUrl,
     secrets: [settings.clientSecret],
     ...(environment !== undefined && { logFields: { environment } }),
-    login: {
+    tokens: manageTokens({
       url: baseUrl,
       key: { baseUrl, clientId, ...(environment !== undefined && { environment }) },
       source: (tools) => createMusimapTokenSource(settings, tools),
-    },
+    }),
   });
   return {
     api: client.api,
