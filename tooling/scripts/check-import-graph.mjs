@@ -46,7 +46,9 @@ for (const name of readdirSync(packagesDir)) {
       }
       const ours = /^@auth\/([a-z-]+)/.exec(specifier);
       if (ours && ours[1] !== name && !(allowed[name] ?? []).includes(ours[1])) {
-        problems.push(`${relative(root, file)} imports ${specifier}: ${name} may import ${allowed[name]?.join(', ') || 'nothing of ours'}`);
+        problems.push(
+          `${relative(root, file)} imports ${specifier}: ${name} may import ${allowed[name]?.join(', ') || 'nothing of ours'}`,
+        );
       }
       if (specifier.includes('tooling/')) problems.push(`${relative(root, file)} imports tooling (${specifier})`);
     }
