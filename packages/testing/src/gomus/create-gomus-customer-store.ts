@@ -93,8 +93,9 @@ export function createGomusCustomerStore(): GomusCustomerStore {
       return { ok: true, customer: updated };
     },
     find(idOrForeignId) {
-      const id = Number(idOrForeignId);
-      return (Number.isInteger(id) ? byId.get(id) : undefined) ?? this.findByForeignId(idOrForeignId);
+      // As go~mus does: the numeric id first, so an all-digit foreign_id may address another customer.
+      const byNumber = /^\d+$/.test(idOrForeignId) ? byId.get(Number(idOrForeignId)) : undefined;
+      return byNumber ?? this.findByForeignId(idOrForeignId);
     },
     findByForeignId(foreignId) {
       const id = idByForeignId.get(foreignId);

@@ -25,38 +25,47 @@ export interface GomusView {
 }
 
 const museumTitles = [
-  'City Museum',
-  'Natural History Museum',
-  'Gallery of Modern Art',
-  'Science Centre',
-  'Maritime Museum',
-  'Toy Museum',
-  'House of Photography',
-  'Collection Depot',
-];
-const ticketKinds = [
-  { ticket_type: 'normal', title: 'Admission', vat_pct: 7 },
-  { ticket_type: 'time_slot', title: 'Timed entry', vat_pct: 7 },
-  { ticket_type: 'annual', title: 'Annual pass', vat_pct: 19 },
+  ['City Museum', 'Stadtmuseum'],
+  ['Natural History Museum', 'Naturkundemuseum'],
+  ['Gallery of Modern Art', 'Galerie der Moderne'],
+  ['Science Centre', 'Wissenschaftszentrum'],
+  ['Maritime Museum', 'Schifffahrtsmuseum'],
+  ['Toy Museum', 'Spielzeugmuseum'],
+  ['House of Photography', 'Haus der Fotografie'],
+  ['Collection Depot', 'Depot der Sammlung'],
 ] as const;
+const ticketKinds = [
+  { ticket_type: 'normal', title: 'Admission', titleDe: 'Eintritt', vat_pct: 7 },
+  { ticket_type: 'time_slot', title: 'Timed entry', titleDe: 'Zeitfenster-Ticket', vat_pct: 7 },
+  { ticket_type: 'annual', title: 'Annual pass', titleDe: 'Jahreskarte', vat_pct: 19 },
+] as const;
+
+/**
+ * The German text of every translatable field (`title`, `description`), by `<resource>:<id>:<field>`. The English
+ * text is what the items hold: the emulator answers in English unless asked for `locale=de`.
+ */
+export const germanTexts = new Map<string, string>();
 const createdAt = '2024-01-15T09:30:00+01:00';
 const updatedAt = '2025-03-02T14:05:00+01:00';
 
-const museums: Museum[] = museumTitles.map((title, index) => ({
-  id: index + 1,
-  title,
-  street: `Museumstraße ${index + 1}`,
-  zip: `1011${index}`,
-  city: 'Berlin',
-  country: 'DE',
-  url: `https://museum-${index + 1}.example.org`,
-  time_zone: 'Europe/Berlin',
-  is_public: index !== 7, // the depot is not open to the public
-  created_at: createdAt,
-  updated_at: updatedAt,
-  internal_contact_email: `office-${index + 1}@museum.example.org`,
-  capacity_hint: { level: index % 2 === 0 ? 'medium' : 'low' },
-}));
+const museums: Museum[] = museumTitles.map(([title, titleDe], index) => {
+  germanTexts.set(`museums:${index + 1}:title`, titleDe);
+  return {
+    id: index + 1,
+    title,
+    street: `Museumstraße ${index + 1}`,
+    zip: `1011${index}`,
+    city: 'Berlin',
+    country: 'DE',
+    url: `https://museum-${index + 1}.example.org`,
+    time_zone: 'Europe/Berlin',
+    is_public: index !== 7, // the depot is not open to the public
+    created_at: createdAt,
+    updated_at: updatedAt,
+    internal_contact_email: `office-${index + 1}@museum.example.org`,
+    capacity_hint: { level: index % 2 === 0 ? 'medium' : 'low' },
+  };
+});
 
 export const gomusTicketCount = 230;
 
@@ -65,6 +74,8 @@ const tickets: Ticket[] = Array.from({ length: gomusTicketCount }, (_, index) =>
   const museum = museums[index % museums.length]!;
   const kind = ticketKinds[id % ticketKinds.length]!;
   const resellerIds = [...(id % 2 === 1 ? [1] : []), ...(id % 3 === 0 ? [2] : [])];
+  germanTexts.set(`tickets:${id}:title`, `${kind.titleDe} – ${museumTitles[museum.id - 1]?.[1]}`);
+  germanTexts.set(`tickets:${id}:description`, `${kind.titleDe}, Ticket Nummer ${id}.`);
   return {
     id,
     museum_id: museum.id,
