@@ -74,6 +74,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       logFields: options.logFields,
       rateLimiter: http.rateLimiter,
       maxRateLimitWaitMs: http.timeoutMs,
+      maxRateLimitPauseMs: http.retry.maxRetryAfterMs,
       fetch: http.fetch,
       bufferBody: options.bufferBody ?? false,
       followRedirects: options.followRedirects !== false,

@@ -6,7 +6,9 @@ import { followRedirects, isRedirect } from './follow-redirects.js';
 import { limitResponseBody } from './limit-response-body.js';
 import { createExchangeLog } from './log-exchange.js';
 import { type Logger, silentLogger } from './logger.js';
+import { parseRetryAfter } from './parse-retry-after.js';
 import { type RateLimiter, RateLimiterBusy } from './rate-limiter.js';
+import { defaultRetryOptions } from './retry-options.js';
 import type { TokenSet } from './token-set.js';
 import type { AccessTokenProvider } from './token-source.js';
 
@@ -27,6 +29,11 @@ export interface AuthFetchOptions extends Required<ErrorContext> {
   rateLimiter?: RateLimiter | undefined;
   /** The longest wait for a rate-limiter slot; a longer one fails at once (the attempt would time out). */
   maxRateLimitWaitMs: number;
+  /**
+   * The longest pause a 429/503 `Retry-After` puts on the rate limiter (`retry.maxRetryAfterMs`).
+   * @default 60_000
+   */
+  maxRateLimitPauseMs?: number | undefined;
   fetch?: typeof globalThis.fetch | undefined;
   /** Read each body before returning (token answers), so a connection dropped mid-body is a typed `NetworkError`. */
   bufferBody: boolean;
@@ -75,7 +82,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     try {
       await limiter.acquire(request.signal, options.maxRateLimitWaitMs);
     } catch (error) {
-      if (!(error instanceof RateLimiterBusy)) throw error;
+      if (!RateLimiterBusy.isInstance(error)) throw error;
       const retryAfterMs = Math.ceil(error.waitMs);
       throw new RateLimitError({
         ...context,
@@ -89,9 +96,26 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     }
   };
 
+  const maxPauseMs = options.maxRateLimitPauseMs ?? defaultRetryOptions.maxRetryAfterMs;
+  /**
+   * The provider said when to come back: every caller sharing the limiter holds until then (the whole fleet, for a
+   * shared limiter), instead of each sending into the same wall. A limiter that cannot pause, or fails to, is left as is.
+   */
+  const pauseLimiter = (limiter: RateLimiter, response: Response): void => {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    if (retryAfterMs === undefined || retryAfterMs <= 0 || limiter.pause === undefined) return;
+    try {
+      Promise.resolve(limiter.pause(Date.now() + Math.min(retryAfterMs, maxPauseMs))).catch(() => undefined);
+    } catch {}
+  };
+
   const send = async (request: Request, init: FetchInit, attempt: number, replay: boolean): Promise<Response> => {
     if (rateLimiter) await acquireSlot(rateLimiter, request);
-    return log ? log({ request, attempt, replay }, () => exchange(request, init)) : exchange(request, init);
+    const response = await (log
+      ? log({ request, attempt, replay }, () => exchange(request, init))
+      : exchange(request, init));
+    if (rateLimiter && (response.status === 429 || response.status === 503)) pauseLimiter(rateLimiter, response);
+    return response;
   };
 
   return async (input, init = {}) => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRateLimiter } from './create-rate-limiter.js';
 import { RateLimiterBusy } from './rate-limiter.js';
 
@@ -42,5 +42,86 @@ describe('core createRateLimiter queue', () => {
     // With the aborted waiter gone, the next caller is first in line: one slot (500 ms) away, not two.
     const refused = await limiter.acquire(undefined, 750).catch((error: unknown) => error);
     expect(refused).toBeUndefined();
+  });
+});
+
+describe('core createRateLimiter pause', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  // The limiter reads performance.now() and arms setTimeout: both run on fake time here, moved by hand.
+  const fakeTime = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+  const track = (promise: Promise<void>) => {
+    const state = { settled: false, error: undefined as unknown };
+    promise.then(
+      () => {
+        state.settled = true;
+      },
+      (error: unknown) => {
+        state.settled = true;
+        state.error = error;
+      },
+    );
+    return state;
+  };
+
+  it('holds queued and new callers until the pause ends, then serves them in order at the usual spacing', async () => {
+    fakeTime();
+    const limiter = createRateLimiter({ requestsPerSecond: 10, burst: 1 });
+    const grantedAt: number[] = [];
+    const start = performance.now();
+    const first = limiter.acquire().then(() => grantedAt.push(performance.now() - start));
+    await vi.advanceTimersByTimeAsync(0);
+    await first;
+    const queued = [limiter.acquire(), limiter.acquire()].map((promise, index) =>
+      promise.then(() => grantedAt.push(performance.now() - start + index / 1000)),
+    );
+    limiter.pause?.(Date.now() + 1_000);
+    const late = limiter.acquire().then(() => grantedAt.push(performance.now() - start));
+
+    await vi.advanceTimersByTimeAsync(999);
+    expect(grantedAt).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(grantedAt).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(200);
+    await Promise.all([...queued, late]);
+    // 1 granted at once; then, after the pause, the bucket's token at 1000 ms and one every 100 ms.
+    expect(grantedAt.map(Math.round)).toEqual([0, 1000, 1100, 1200]);
+  });
+
+  it('refuses at once the queued callers whose turn the pause moves past their maxWaitMs, and new ones too', async () => {
+    fakeTime();
+    const limiter = createRateLimiter({ requestsPerSecond: 10, burst: 1 });
+    const first = limiter.acquire(undefined, 0);
+    await vi.advanceTimersByTimeAsync(0);
+    await first;
+    const patient = track(limiter.acquire(undefined, 5_000));
+    const hurried = track(limiter.acquire(undefined, 500));
+    limiter.pause?.(Date.now() + 2_000);
+    await vi.advanceTimersByTimeAsync(0);
+
+    expect(hurried.error).toBeInstanceOf(RateLimiterBusy);
+    expect((hurried.error as RateLimiterBusy).waitMs).toBeGreaterThan(2_000);
+    expect(patient.settled).toBe(false);
+    const refused = await limiter.acquire(undefined, 1_000).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RateLimiterBusy);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(patient).toEqual({ settled: true, error: undefined });
+  });
+
+  it('ends a wait at once when the caller aborts during a pause, and an earlier pause changes nothing', async () => {
+    fakeTime();
+    const limiter = createRateLimiter({ requestsPerSecond: 10, burst: 1 });
+    limiter.pause?.(Date.now() + 10_000);
+    limiter.pause?.(Date.now() + 1_000);
+    const controller = new AbortController();
+    const waiting = track(limiter.acquire(controller.signal));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(waiting.settled).toBe(false);
+    controller.abort(new Error('caller gave up'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(waiting.error).toMatchObject({ message: 'caller gave up' });
+    // Nothing is left armed for the aborted waiter: no timer keeps the process alive.
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
