@@ -11,10 +11,12 @@ export {
 } from './create-provider-client.js';
 export { resolveRateLimiter } from './create-rate-limiter.js';
 export { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
+export { createSessionTokenSource, type SessionTokenSourceOptions } from './create-session-token-source.js';
 export { createTokenClient, type TokenClientOptions } from './create-token-client.js';
 export { createTokenKey, type TokenKeyParts } from './create-token-key.js';
 export type { ApiErrorOptions, ErrorContext, ExchangeErrorOptions } from './errors/api-error.js';
 export type { AuthErrorOptions } from './errors/auth-error.js';
+export { extendSecretScrubber } from './extend-secret-scrubber.js';
 export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './load-setting.js';
 export { manageTokens, type ProviderLogin, type ProviderTools } from './manage-tokens.js';
 export { parseRetryAfter } from './parse-retry-after.js';

@@ -2,6 +2,7 @@ import { abortable } from './abortable.js';
 import { boundStore } from './bound-store.js';
 import { type Clock, systemClock } from './clock.js';
 import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
+import { isSessionTokenSource } from './create-session-token-source.js';
 import { AuthError } from './errors/auth-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
 import type { Logger } from './logger.js';
@@ -10,6 +11,7 @@ import { MemoryTokenStore } from './memory-token-store.js';
 import { describeInvalidTokenSet, parseTokenSet } from './parse-token-set.js';
 import { computeRefreshAt, defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
 import { renewUnderLease } from './renew-under-lease.js';
+import { findRenewal, registerRenewal } from './renewal-registry.js';
 import { type TokenManagerOptions, validateTokenManagerOptions } from './token-manager-options.js';
 import type { TokenSet } from './token-set.js';
 import type { AccessTokenProvider, TokenRequestOptions, TokenSource } from './token-source.js';
@@ -38,6 +40,8 @@ export class TokenManager implements AccessTokenProvider {
   readonly key: string;
   readonly #source: TokenSource;
   readonly #store: TokenStore;
+  /** The store object the caller passed: the clients sharing it share one renewal per key in this process. */
+  readonly #sharedStore: TokenStore;
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #policy: Required<RefreshPolicy>;
@@ -64,12 +68,9 @@ export class TokenManager implements AccessTokenProvider {
     this.key = options.key;
     this.#source = options.source;
     this.#packageName = options.packageName ?? '@auth/core';
+    this.#sharedStore = options.store ?? new MemoryTokenStore();
     // A store that does not answer in time counts as down: the manager never hangs on it.
-    this.#store = boundStore(
-      options.store ?? new MemoryTokenStore(),
-      options.storeTimeoutMs ?? 5_000,
-      this.#packageName,
-    );
+    this.#store = boundStore(this.#sharedStore, options.storeTimeoutMs ?? 5_000, this.#packageName);
     this.#secrets = options.secrets ?? createSecretScrubber();
     this.#logger = options.logger === undefined ? silentLogger : this.#secrets.wrapLogger(options.logger);
     this.#clock = options.clock ?? systemClock;
@@ -86,13 +87,23 @@ export class TokenManager implements AccessTokenProvider {
    */
   async getToken(options?: TokenRequestOptions): Promise<TokenSet> {
     const entry = this.#entry;
-    if (entry === undefined) return this.#wait(this.#renew('missing'), options);
+    if (entry === undefined) {
+      // A token adopted from the store may already be inside its refresh window (a client made per request).
+      return this.#wait(this.#renew('missing'), options).then((token) => {
+        this.#renewAheadIfDue(this.#clock.now());
+        return token;
+      });
+    }
     const now = this.#clock.now();
     if (!isUsable(entry.token, now)) return this.#wait(this.#renew('expired'), options);
-    if (now >= entry.refreshAt && this.#inflight === undefined && now >= this.#backgroundRetryAt && !this.#closed) {
-      this.#renewInBackground();
-    }
+    this.#renewAheadIfDue(now);
     return entry.token;
+  }
+
+  #renewAheadIfDue(now: number): void {
+    const entry = this.#entry;
+    if (entry === undefined || now < entry.refreshAt || this.#inflight !== undefined) return;
+    if (now >= this.#backgroundRetryAt && !this.#closed) this.#renewInBackground();
   }
 
   async invalidate(rejected: TokenSet, options?: TokenRequestOptions): Promise<TokenSet | undefined> {
@@ -116,8 +127,27 @@ export class TokenManager implements AccessTokenProvider {
     return this.#entry?.token;
   }
 
-  /** Forgets the token here and in the store (e.g. on logout). A store that cannot be reached is logged, not thrown. */
+  /**
+   * Makes `token` the current one, here and in the store, whatever was there: a session started by a login done
+   * outside the lifecycle (a customer's password, used once). Checked like a token source's answer and written to the
+   * store before it is served; a renewal of the key in flight in this process ends first, so it cannot overwrite it.
+   */
+  async replace(token: TokenSet): Promise<TokenSet> {
+    await findRenewal(this.#sharedStore, this.key)?.catch(() => undefined);
+    const checked = this.#validate(token);
+    this.#secrets.add(checked.accessToken, checked.refreshToken);
+    const shared = await this.#writeStore(checked);
+    this.#setEntry(checked, !shared);
+    return checked;
+  }
+
+  /**
+   * Forgets the token here and in the store (e.g. on logout), after a renewal of the key in flight in this process,
+   * which would otherwise store its result again. A store that cannot be reached is logged, not thrown.
+   */
   async clear(): Promise<void> {
+    this.#entry = undefined;
+    await findRenewal(this.#sharedStore, this.key)?.catch(() => undefined);
     this.#entry = undefined;
     try {
       await this.#store.delete(this.key);
@@ -136,10 +166,43 @@ export class TokenManager implements AccessTokenProvider {
   }
 
   #renew(reason: RenewReason, rejected?: TokenSet): Promise<TokenSet> {
-    this.#inflight ??= this.#performRenewal(reason, rejected).finally(() => {
+    this.#inflight ??= this.#renewOnce(reason, rejected).finally(() => {
       this.#inflight = undefined;
     });
     return this.#inflight;
+  }
+
+  /**
+   * One renewal per key in this process, whatever the number of clients sharing the store object: the first renews
+   * (under the fleet lease with a leasing store), the others wait for its result and take it when it is good enough
+   * for their reason; otherwise they renew in turn. Registered synchronously, so a burst of calls finds it at once.
+   */
+  async #renewOnce(reason: RenewReason, rejected: TokenSet | undefined): Promise<TokenSet> {
+    for (;;) {
+      const running = findRenewal(this.#sharedStore, this.key);
+      if (running === undefined) {
+        return registerRenewal(this.#sharedStore, this.key, this.#performRenewal(reason, rejected));
+      }
+      // A caller without a token takes a usable stored one rather than wait for a renewal it does not need.
+      if (reason === 'missing') {
+        const adopted = await this.#adoptStored(reason, rejected);
+        if (adopted.token) return adopted.token;
+      }
+      const token = await running;
+      if (this.#takeShared(token, reason, rejected)) return token;
+    }
+  }
+
+  /** Uses the result of another client's renewal unless it is the token this one needs replaced. */
+  #takeShared(token: TokenSet, reason: RenewReason, rejected: TokenSet | undefined): boolean {
+    const previous = this.#entry?.token;
+    if (!isUsable(token, this.#clock.now())) return false;
+    if (rejected !== undefined && token.accessToken === rejected.accessToken) return false;
+    if (previous !== undefined && token.accessToken === previous.accessToken) return false;
+    this.#secrets.add(token.accessToken, token.refreshToken);
+    this.#setEntry(token);
+    if (previous !== undefined && madeNoProgress(previous, token)) this.#stopRenewingAhead(token, reason);
+    return true;
   }
 
   #renewInBackground(): void {
@@ -208,6 +271,17 @@ export class TokenManager implements AccessTokenProvider {
     // token another process may already have rotated. Only a token this process obtained alone is refreshed.
     const isolated = this.#storeFailing && isLeasingTokenStore(this.#store);
     const base = isolated ? (this.#entry?.local ? this.#entry.token : undefined) : newest(stored, this.#entry?.token);
+    const session = isSessionTokenSource(this.#source);
+    if (session && base === undefined && isolated) {
+      throw new AuthError(
+        `${this.#packageName}: the token store is unavailable; the stored session cannot be renewed until it is back.`,
+      );
+    }
+    // A session lives in the store: gone from it (a logout elsewhere), it is over here too.
+    if (session && stored === undefined && !this.#storeFailing && !this.#entry?.local) {
+      this.#entry = undefined;
+      return this.#source.obtain();
+    }
     let next: TokenSet;
     let how: 'refresh' | 'obtain' = 'obtain';
     if (base?.refreshToken !== undefined && this.#source.refresh !== undefined) {
@@ -216,6 +290,8 @@ export class TokenManager implements AccessTokenProvider {
         next = await this.#source.refresh(base);
       } catch (error) {
         if (!CredentialsError.isInstance(error)) throw error;
+        // No credentials to log in again with: a dead refresh token ends the session.
+        if (session) throw await this.#endSession(base, error);
         this.#logger.debug(
           { ...this.#fields, event: 'token.refresh_rejected', reason: error.reason },
           'refresh token rejected; obtaining a new token with the configured grant',
@@ -246,6 +322,32 @@ export class TokenManager implements AccessTokenProvider {
       `token renewed (${reason})`,
     );
     return token;
+  }
+
+  /**
+   * The refresh token of a session was rejected. With `invalid_grant` (expired, revoked) the session is over: the
+   * record is deleted unless something newer replaced it meanwhile (a new login). Any other rejection (the client's
+   * own credentials) leaves the session stored.
+   */
+  async #endSession(base: TokenSet, error: CredentialsError): Promise<CredentialsError> {
+    if (error.reason !== 'invalid_grant') return error;
+    this.#entry = undefined;
+    const stored = await this.#readStore();
+    if (stored === undefined || stored.refreshToken === base.refreshToken) {
+      try {
+        await this.#store.delete(this.key);
+      } catch (deleteError) {
+        this.#storeFailed(deleteError, 'delete');
+      }
+    }
+    this.#logger.info(
+      { ...this.#fields, event: 'session.ended', reason: error.reason },
+      'the refresh token was rejected: the session has ended and is deleted from the store',
+    );
+    return new CredentialsError(
+      `${this.#packageName}: the session has ended: its refresh token was rejected (invalid_grant). Log in again.`,
+      { reason: 'invalid_grant', ...(error.status !== undefined && { status: error.status }) },
+    );
   }
 
   #adoptable(stored: TokenSet, reason: RenewReason, rejected: TokenSet | undefined, known: TokenSet | undefined) {
