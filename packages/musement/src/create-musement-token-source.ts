@@ -1,72 +1,15 @@
-import { ConfigError, CredentialsError, type TokenSet, type TokenSource } from '@auth/core';
+import type { TokenSource } from '@auth/core';
 import type { ProviderTools } from '@auth/core/provider';
-import { parseMusementToken } from './parse-musement-token.js';
-import { type MusementSettings, packageName } from './resolve-musement-settings.js';
+import { createMusementGrants } from './create-musement-grants.js';
+import type { MusementSettings } from './resolve-musement-settings.js';
 
-/**
- * Logs in at `/api/v3/login` with the configured grant and renews with the `refresh_token` grant. Retry, the
- * "never retry bad credentials" rule, caching and rotation are core's; this file only speaks Musement.
- */
-export function createMusementTokenSource(
-  settings: MusementSettings,
-  { tokenClient, clock }: ProviderTools,
-): TokenSource {
-  const { clientId, clientSecret, grant, loginMethod } = settings;
-
-  const login = async (parameters: Record<string, string>): Promise<TokenSet> => {
-    const request =
-      loginMethod === 'GET'
-        ? tokenClient.get('login', { searchParams: parameters })
-        : tokenClient.post('login', { json: parameters });
-    let response: Response;
-    let text: string;
-    try {
-      response = await request;
-      text = await response.text();
-    } catch (error) {
-      throw explainRejection(error, settings);
-    }
-    return parseMusementToken(text, {
-      receivedAt: clock.now(),
-      status: response.status,
-      method: loginMethod,
-      url: response.url,
-    });
-  };
-
-  // Keys in the order the documentation shows them, so a GET login reads exactly like Musement's examples.
-  const credentials = { client_id: clientId, client_secret: clientSecret };
+/** The client's own token: logs in with the configured grant, renews with the rotating refresh token. */
+export function createMusementTokenSource(settings: MusementSettings, tools: ProviderTools): TokenSource {
+  const grants = createMusementGrants(settings, tools);
+  const { grant } = settings;
   return {
     obtain: () =>
-      login(
-        grant.type === 'password'
-          ? { ...credentials, grant_type: 'password', username: grant.username, password: grant.password }
-          : { ...credentials, grant_type: 'client_credentials' },
-      ),
-    refresh: async (current) => {
-      if (current.refreshToken === undefined)
-        throw new CredentialsError(`${packageName}: no refresh token to renew with.`);
-      return login({ ...credentials, refresh_token: current.refreshToken, grant_type: 'refresh_token' });
-    },
+      grant.type === 'password' ? grants.password(grant.username, grant.password) : grants.clientCredentials(),
+    refresh: grants.refresh,
   };
-}
-
-/** Rejections that are not about the credentials but about our configuration become `ConfigError`s naming the option. */
-function explainRejection(error: unknown, settings: MusementSettings): unknown {
-  if (!CredentialsError.isInstance(error)) return error;
-  if (error.reason === '2271') {
-    return new ConfigError(
-      `${packageName}: Musement refused the login for a missing or unknown X-Musement-Application header (code 2271). Check the application option or the MUSEMENT_APPLICATION environment variable.`,
-      { option: 'application' },
-    );
-  }
-  if (error.reason === '-1') {
-    // Musement's generic code, sent for a header value it does not accept; bad credentials come as OAuth2 errors.
-    const market = settings.headers['x-musement-market'] !== undefined;
-    return new ConfigError(
-      `${packageName}: Musement refused the login (code -1): it does not accept the X-Musement-Application value${market ? ' or the X-Musement-Market value' : ''}. Check the application${market ? ' and market options' : ' option'}.`,
-      market ? {} : { option: 'application' },
-    );
-  }
-  return error;
 }

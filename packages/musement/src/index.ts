@@ -6,3 +6,4 @@ export {
   musementProductionUrl,
   musementSandboxUrl,
 } from './musement-client-options.js';
+export type { MusementCustomerCredentials, MusementCustomerSession } from './musement-customer-session.js';

@@ -1,11 +1,12 @@
 import type { TokenRegistry } from '../shared/create-token-registry.js';
 import type { EmulatorExchange } from '../shared/emulator-exchange.js';
 import { musementToken } from './musement-token.js';
-import type { MusementEmulatorClient, MusementEmulatorUser, MusementGrant } from './musement-types.js';
+import type { MusementEmulatorClient, MusementGrant } from './musement-types.js';
+import type { MusementUserDirectory } from './musement-user-directory.js';
 
 export interface MusementLoginState {
   clients: readonly MusementEmulatorClient[];
-  users: readonly MusementEmulatorUser[];
+  users: MusementUserDirectory;
   accessTokens: TokenRegistry<MusementGrant>;
   refreshTokens: TokenRegistry<MusementGrant>;
   lifetimeSeconds: number;
@@ -77,9 +78,7 @@ export function handleMusementLogin(exchange: EmulatorExchange, state: MusementL
     if (!parameters.username || !parameters.password) {
       return oauthError(exchange, 'invalid_request', 'Missing parameters. "username" and "password" required');
     }
-    const user = state.users.find(
-      (candidate) => candidate.username === parameters.username && candidate.password === parameters.password,
-    );
+    const user = state.users.find(parameters.username, parameters.password);
     if (!user) return oauthError(exchange, 'invalid_grant', 'Invalid username and password combination');
     return issue({ clientId: client.clientId, grant: 'password', user });
   }

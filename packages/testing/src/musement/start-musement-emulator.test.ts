@@ -301,3 +301,42 @@ describe('startMusementEmulator', () => {
     });
   });
 });
+
+describe('startMusementEmulator with generatedUsers', () => {
+  it('accepts customer-<n>@example.com with customer-<n>-password for n from 1 to the count, each with a profile of their own', async () => {
+    const emulator = await startMusementEmulator({ generatedUsers: 10_000 });
+    try {
+      const login = async (username: string, password: string) => {
+        const response = await fetch(`${emulator.url}/api/v3/login`, {
+          method: 'POST',
+          headers: { ...application, 'content-type': 'application/json' },
+          body: JSON.stringify({ ...client, grant_type: 'password', username, password }),
+        });
+        return { status: response.status, body: (await response.json()) as Partial<TokenBody> };
+      };
+      const me = async (token: string) =>
+        (await (
+          await fetch(`${emulator.url}/api/v3/me`, { headers: { ...application, authorization: `Bearer ${token}` } })
+        ).json()) as { id: number; email: string };
+      const first = await login('customer-1@example.com', 'customer-1-password');
+      const last = await login('customer-10000@example.com', 'customer-10000-password');
+      const profiles = [await me(first.body.access_token!), await me(last.body.access_token!)];
+      expect(profiles.map((profile) => profile.email)).toEqual([
+        'customer-1@example.com',
+        'customer-10000@example.com',
+      ]);
+      expect(profiles[0]?.id).not.toBe(profiles[1]?.id);
+      // The configured users stay, and nobody outside the range or with another password gets in.
+      expect((await login(credentials.username, credentials.password)).status).toBe(200);
+      for (const [username, password] of [
+        ['customer-10001@example.com', 'customer-10001-password'],
+        ['customer-0@example.com', 'customer-0-password'],
+        ['customer-2@example.com', 'customer-1-password'],
+      ] as const) {
+        expect(await login(username, password)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});

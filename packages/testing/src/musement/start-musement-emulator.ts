@@ -11,6 +11,7 @@ import { handleMusementLogin, loginParameters } from './handle-musement-login.js
 import { musementCities } from './musement-catalogue.js';
 import { musementTestCredentials } from './musement-test-credentials.js';
 import type { MusementEmulatorClient, MusementEmulatorUser, MusementGrant } from './musement-types.js';
+import { createMusementUserDirectory } from './musement-user-directory.js';
 
 export interface MusementEmulatorOptions extends EmulatorOptions {
   /** Lifetime of access tokens in seconds, reported as `expires_in`. @default 3600 */
@@ -21,6 +22,11 @@ export interface MusementEmulatorOptions extends EmulatorOptions {
   clients?: MusementEmulatorClient[];
   /** Customers for the password grant. @default the user of `musementTestCredentials` */
   users?: MusementEmulatorUser[];
+  /**
+   * More customers, for load tests: `customer-<n>@example.com` with the password `customer-<n>-password`, for n from 1
+   * to this. Created when they first log in, so a large number costs nothing up front. @default 0
+   */
+  generatedUsers?: number;
   /** Accepted `X-Musement-Application` values. @default any non-empty value */
   applications?: string[];
   /** Accepted `X-Musement-Market` values (case-insensitive); an absent header is always accepted. @default us, it, gb, de, fr, es, nl, pt */
@@ -51,6 +57,7 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
   const users = options.users ?? [
     { username: musementTestCredentials.username, password: musementTestCredentials.password },
   ];
+  const directory = createMusementUserDirectory(users, options.generatedUsers ?? 0);
   const applications = options.applications ? new Set(options.applications) : undefined;
   const markets = new Set((options.markets ?? defaultMarkets).map((market) => market.toLowerCase()));
   const clock = createEmulatorClock();
@@ -91,8 +98,8 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
     return undefined;
   };
 
-  const profile = (user: MusementEmulatorUser, index: number) => ({
-    id: 5000 + index,
+  const profile = (user: MusementEmulatorUser) => ({
+    id: directory.idOf(user),
     email: user.username,
     firstname: user.firstname ?? 'Test',
     lastname: user.lastname ?? 'Traveller',
@@ -123,7 +130,7 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
           message: 'This resource needs a customer token: log in with grant_type password',
         });
       }
-      return exchange.sendJson(200, profile(grant.user, users.indexOf(grant.user)));
+      return exchange.sendJson(200, profile(grant.user));
     }
     if (resource === 'carts' && method === 'POST' && id === undefined) {
       if (exchange.invalidJsonBody) return exchange.sendJson(400, { code: '-1', message: 'Invalid JSON body' });
@@ -136,7 +143,7 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
         full_price: price,
         total_price: price,
         discount_code: typeof body.discount_code === 'string' ? body.discount_code : null,
-        customer: grant.user ? profile(grant.user, users.indexOf(grant.user)) : null,
+        customer: grant.user ? profile(grant.user) : null,
         created_at: new Date(clock.nowMs()).toISOString(),
       };
       carts.set(cart.uuid, cart);
@@ -164,7 +171,7 @@ export async function startMusementEmulator(options: MusementEmulatorOptions = {
       if (exchange.path === loginPath) {
         return handleMusementLogin(exchange, {
           clients,
-          users,
+          users: directory,
           accessTokens,
           refreshTokens,
           lifetimeSeconds,
