@@ -1,13 +1,41 @@
-import { ApiError, silentLogger } from '@auth/core';
-import { abortable, assertServerRuntime, createProviderClient, resolveRetryOptions } from '@auth/core/provider';
+import {
+  ApiError,
+  ConfigError,
+  CredentialsError,
+  type Logger,
+  MemoryTokenStore,
+  silentLogger,
+  systemClock,
+} from '@auth/core';
+import {
+  abortable,
+  assertServerRuntime,
+  createProviderClient,
+  resolveRateLimiter,
+  resolveRetryOptions,
+  type SecretScrubber,
+} from '@auth/core/provider';
 import type { KyInstance } from 'ky';
+import {
+  createCustomerSessions,
+  type GomusCustomerLogin,
+  type GomusCustomerSession,
+} from './create-customer-sessions.js';
 import { createCustomersApi, type GomusCustomersApi } from './create-customers-api.js';
 import { createFieldReporter } from './create-field-reporter.js';
 import { createGomusTokenProvider } from './create-gomus-token-provider.js';
 import { createResourceApi, type GomusResourceApi } from './create-resource-api.js';
 import type { GomusClientOptions } from './gomus-client-options.js';
-import { endpointName, type GomusContext } from './gomus-context.js';
-import { type GomusMuseum, type GomusTicket, museumShape, ticketShape, whoAmIShape } from './gomus-records.js';
+import { endpointName, type GomusContext, readSingleRecord } from './gomus-context.js';
+import {
+  type GomusMuseum,
+  type GomusTicket,
+  type GomusVersion,
+  museumShape,
+  ticketShape,
+  versionShape,
+  whoAmIShape,
+} from './gomus-records.js';
 import { mapGomusError } from './map-gomus-error.js';
 import { type PaginateOptions, paginate } from './paginate.js';
 import { parseRecord } from './parse-record.js';
@@ -48,10 +76,47 @@ export interface GomusClient {
    * @example for await (const museum of client.paginate('museums')) console.log(museum.id);
    */
   paginate<T = Record<string, unknown>>(path: string, options?: PaginateOptions): AsyncGenerator<T, void, undefined>;
+  /**
+   * `GET /api/v4/version`, sent without any token (go~mus answers it to anyone): tells a go~mus instance from a host
+   * that is not one. An answer without a `version.api` is an `ApiError`.
+   */
+  version(): Promise<GomusVersion>;
+  /**
+   * An order document (`orders/:id/invoice.pdf`, `orders/:id/tickets/:sale_id.pdf`, ...) fetched as go~mus documents
+   * it: the order's `token` in the query and no `Authorization`. The token is a secret: `[REDACTED]` in every log
+   * record and error, scrubbed even where a server echoes it. A wrong token is a `CredentialsError`.
+   * @example const pdf = await (await gomus.orderDocument(`orders/${order.id}/invoice.pdf`, order.token)).arrayBuffer();
+   */
+  orderDocument(path: string, orderToken: string): Promise<Response>;
+  /**
+   * Signs a shop customer in (`POST /api/v4/auth/sign_in` with `X-Shop-Url`), stores the session and returns it. The
+   * password is sent once and never kept. A wrong e-mail or password is a `CredentialsError` (reason
+   * `invalid_credentials`). See the README's "Customer sessions".
+   */
+  loginCustomer(login: GomusCustomerLogin): Promise<GomusCustomerSession>;
+  /**
+   * The stored session of the customer with this e-mail, e.g. in another process sharing the `store`. Nothing is sent
+   * until a call; a call without a stored session fails with `CredentialsError` (reason `no_session`), one the server
+   * no longer accepts with reason `session_rejected` (the session is then forgotten).
+   */
+  customer(email: string): GomusCustomerSession;
 }
 
 /** Marks the token test's own request so that it does not wait for itself. */
 const tokenTestContext = 'gomusTokenTest';
+
+/** The client that never sends the API token (customer sessions, order documents, version) has no token to give. */
+const noApiToken = { getToken: async () => undefined, immediate: true };
+
+/** An order token in the query (`?token=`) is a secret: the scrubber knows it before the request leaves. */
+const rememberQueryToken =
+  (secrets: () => SecretScrubber | undefined) =>
+  (fetch: typeof globalThis.fetch): typeof globalThis.fetch =>
+  (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.includes('token=')) secrets()?.add(new URL(url).searchParams.get('token') ?? undefined);
+    return fetch(input, init);
+  };
 
 /**
  * Creates a go~mus API v4 client. Tokens are static API keys: nothing is obtained, cached or refreshed. Every
@@ -68,17 +133,32 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   if (settings.token !== undefined) assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
   const tokenConfigured = settings.token !== undefined;
   let gate: Promise<WhoAmI> | undefined;
-
-  const { api } = createProviderClient({
+  const retry = resolveRetryOptions(options.retry, packageName);
+  // Both clients below count against one client-side limit, and show `locale[]` values in logs like `locale`.
+  const shared = {
+    ...options,
+    ...(options.rateLimit !== undefined && { rateLimit: resolveRateLimiter(options.rateLimit, packageName) }),
+    visibleQueryParameters: [...(options.visibleQueryParameters ?? []), 'locale[]'],
+  };
+  const definition = {
     packageName,
     provider: 'gomus',
-    options,
+    options: shared,
     apiUrl: `${settings.baseUrl}/api/v4/`,
     ...(options.headers && { headers: options.headers }),
     secrets: [typeof settings.token === 'string' ? settings.token : undefined],
-    tokens: createGomusTokenProvider(settings.token),
+  };
+  let apiSecrets: SecretScrubber | undefined;
+  let keylessSecrets: SecretScrubber | undefined;
+
+  const { api } = createProviderClient({
+    ...definition,
+    tokens: (kit) => {
+      apiSecrets = kit.secrets;
+      return createGomusTokenProvider(settings.token);
+    },
     // A 202 (a process still running) is polled below core's client: one call, one result for the caller.
-    wrapFetch: (fetch) => pollAccepted(fetch, resolveRetryOptions(options.retry, packageName)),
+    wrapFetch: (fetch) => pollAccepted(rememberQueryToken(() => apiSecrets)(fetch), retry),
     hooks: {
       // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
       beforeRequest: options.verify
@@ -93,6 +173,29 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
         : [],
       beforeError: [({ error }) => mapGomusError(error, tokenConfigured)],
     },
+  });
+
+  // Shop customer sessions, order documents and the version: never the API token.
+  const logger: Logger = options.logger ?? silentLogger;
+  const sessions = createCustomerSessions({
+    baseUrl: settings.baseUrl,
+    store: options.store ?? new MemoryTokenStore(),
+    clock: options.clock ?? systemClock,
+    warn: (record, message) =>
+      (keylessSecrets?.wrapLogger(logger) ?? logger).warn({ provider: 'gomus', ...record }, message),
+    api: () => keyless.api,
+    secrets: () => keylessSecrets as SecretScrubber,
+  });
+  const keyless = createProviderClient({
+    ...definition,
+    tokens: (kit) => {
+      keylessSecrets = kit.secrets;
+      return noApiToken;
+    },
+    // The session's headers are set and read below the poll, so that every answer's newest token is kept.
+    wrapFetch: (fetch) =>
+      pollAccepted(rememberQueryToken(() => keylessSecrets)(sessions.wrapSessionFetch(fetch)), retry),
+    hooks: { beforeError: [({ error }) => mapGomusError(error, undefined)] },
   });
 
   const context: GomusContext = {
@@ -143,8 +246,43 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
     },
     tickets: createResourceApi<GomusTicket>(context, { path: 'tickets', singular: 'ticket', shape: ticketShape }),
     museums: createResourceApi<GomusMuseum>(context, { path: 'museums', singular: 'museum', shape: museumShape }),
-    customers: createCustomersApi(context),
+    customers: createCustomersApi(context, settings.customerUpdateRequest),
     paginate: <T>(path: string, paginateOptions: PaginateOptions = {}) =>
       paginate<T>(context, path.replace(/^\/+|\/+$/g, ''), paginateOptions, (item) => item as T),
+    async version() {
+      const response = await keyless.api.get('version');
+      const endpoint = endpointName('GET', 'version');
+      return readSingleRecord(
+        context,
+        await response.json(),
+        'version',
+        versionShape,
+        endpoint,
+        response.status,
+      ) as GomusVersion;
+    },
+    async orderDocument(path, orderToken) {
+      if (typeof orderToken !== 'string' || orderToken.trim() === '') {
+        throw new ConfigError(`${packageName}: orderToken must be the order's token, a non-empty string.`, {
+          option: 'orderToken',
+        });
+      }
+      keylessSecrets?.add(orderToken);
+      return keyless.api.get(String(path).replace(/^\/+/, ''), {
+        searchParams: { token: orderToken },
+        hooks: { beforeError: [orderTokenRejected] },
+      });
+    },
+    loginCustomer: (login) => sessions.loginCustomer(login),
+    customer: (email) => sessions.customer(email),
   };
 }
+
+/** A 401 on an order document: the order token is wrong (documents need no other credential). */
+const orderTokenRejected = ({ error }: { error: Error }): Error => {
+  if (!ApiError.isInstance(error) || error.status !== 401) return error;
+  return new CredentialsError(
+    `${packageName}: ${error.method} ${error.url} was rejected with 401: the order token does not match the order.`,
+    { status: 401, reason: 'invalid_order_token' },
+  );
+};

@@ -1,5 +1,6 @@
 import { ConfigError } from '@auth/core';
 import { endpointName, type GomusContext, readSingleRecord } from './gomus-context.js';
+import { type GomusLocale, withLocale } from './gomus-locale.js';
 import { type GomusPage, type PaginateOptions, paginate, readPage } from './paginate.js';
 import { parseRecord, type RecordShape } from './parse-record.js';
 import { packageName } from './resolve-gomus-settings.js';
@@ -10,8 +11,8 @@ export interface GomusResourceApi<T> {
   list(options?: PaginateOptions): Promise<GomusPage<T>>;
   /** Every item, page after page. @example for await (const ticket of client.tickets.all()) console.log(ticket.title); */
   all(options?: Omit<PaginateOptions, 'key'>): AsyncGenerator<T, void, undefined>;
-  /** One item by id. A 404 is an `ApiError` with status 404. */
-  get(id: number | string): Promise<T>;
+  /** One item by id, in `options.locale` when given. A 404 is an `ApiError` with status 404. */
+  get(id: number | string, options?: { locale?: GomusLocale }): Promise<T>;
 }
 
 export function createResourceApi<T>(
@@ -24,8 +25,10 @@ export function createResourceApi<T>(
   return {
     list: (options = {}) => readPage(context, resource.path, options, parseItem),
     all: (options = {}) => paginate(context, resource.path, options, parseItem),
-    async get(id) {
-      const response = await context.api.get(`${resource.path}/${encodeSegment(id, 'id')}`);
+    async get(id, options = {}) {
+      const response = await context.api.get(`${resource.path}/${encodeSegment(id, 'id')}`, {
+        ...(options.locale !== undefined && { searchParams: withLocale(undefined, options.locale) }),
+      });
       const body: unknown = await response.json();
       return readSingleRecord(context, body, resource.singular, resource.shape, itemEndpoint, response.status) as T;
     },

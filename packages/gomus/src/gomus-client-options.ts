@@ -1,4 +1,4 @@
-import type { HttpOptions } from '@auth/core';
+import type { Clock, HttpOptions, TokenStore } from '@auth/core';
 
 /**
  * A go~mus token, or where to get it on each request. A function is called before every attempt, so a rotated token
@@ -9,7 +9,17 @@ export type GomusToken = string | (() => string | undefined | Promise<string | u
 /** The levels unknown response fields may be logged at. */
 export type GomusUnknownFieldLogLevel = 'debug' | 'info' | 'warn';
 
-/** Options of {@link createGomusClient}. Also accepts every core `HttpOptions` (logger, retry, timeouts, rateLimit, ...). */
+/**
+ * How `customers.updateByForeignId` sends an update: `'flat'` is the seed's `PUT /api/v4/customers` with the fields and
+ * `foreign_id` flat in the body; `'by-id'` is the customers API page's `PUT /api/v4/customers/:foreign_id` with the
+ * body wrapped as `{"customer": {...}}`.
+ */
+export type GomusCustomerUpdateRequest = 'flat' | 'by-id';
+
+/**
+ * Options of {@link createGomusClient}. Also accepts every core `HttpOptions` (logger, retry, timeouts, rateLimit, ...)
+ * and, for shop customer sessions, `store` and `clock`.
+ */
 export interface GomusClientOptions extends HttpOptions {
   /**
    * The go~mus instance, e.g. `https://demo.gomus.de` (a trailing `/api/v4` is accepted). Plain `http://` is refused
@@ -36,6 +46,20 @@ export interface GomusClientOptions extends HttpOptions {
    * @default 'debug'
    */
   unknownFieldLogLevel?: GomusUnknownFieldLogLevel;
+  /**
+   * Where shop customer sessions live (`loginCustomer`, `customer`), under a key made of the instance and the customer's
+   * e-mail (hashed). Share one (e.g. `RedisTokenStore`) between processes so that any of them serves a customer who
+   * logged in on another. Static API tokens are never stored.
+   * @default a `MemoryTokenStore` of this client
+   */
+  store?: TokenStore;
+  /** The clock session times are read on (`issuedAt`, `expiresAt`). @default the system clock */
+  clock?: Clock;
+  /**
+   * How `customers.updateByForeignId` sends an update (see {@link GomusCustomerUpdateRequest}).
+   * @default 'flat' (the seed's form)
+   */
+  customerUpdateRequest?: GomusCustomerUpdateRequest;
   /** Headers sent on every request, e.g. `Accept-Language`. @default none */
   headers?: Record<string, string>;
   /** Allow running in a browser, where the token would be exposed to every visitor. @default false */

@@ -9,8 +9,10 @@ export const ticketShape = defineShape(
   {
     id: 'integer',
     museum_id: 'integer',
-    title: 'string',
-    description: 'string',
+    /** A string, or `{ de, en }` when several locales are asked for. */
+    title: 'translatable',
+    /** A string, or `{ de, en }` when several locales are asked for. */
+    description: 'translatable',
     ticket_type: 'string',
     price_cents: 'number',
     /** Shown to reseller tokens. */
@@ -31,7 +33,8 @@ export type GomusTicket = RecordOf<typeof ticketShape>;
 export const museumShape = defineShape(
   {
     id: 'integer',
-    title: 'string',
+    /** A string, or `{ de, en }` when several locales are asked for. */
+    title: 'translatable',
     street: 'string',
     zip: 'string',
     city: 'string',
@@ -83,3 +86,19 @@ export const pageMetaShape = defineShape({ total_count: 'integer', page: 'intege
 export type GomusPageMeta = { [K in keyof typeof pageMetaShape.fields]?: number };
 
 export const whoAmIShape = defineShape({ access: 'string', museums: 'number[]' }, ['access']);
+
+/** `GET /api/v4/version`, answered without a token. */
+export const versionShape = defineShape(
+  {
+    system: 'string',
+    /** The API version, e.g. `4.4`. */
+    api: 'string',
+    release: 'string',
+    time: 'string',
+    zone: 'string',
+    currency: 'string',
+    per_page: 'integer',
+  },
+  ['api'],
+);
+export type GomusVersion = RecordOf<typeof versionShape>;

@@ -1,6 +1,7 @@
 import { ApiError, ConfigError } from '@auth/core';
 import type { FieldReporter } from './create-field-reporter.js';
 import { endpointName, type GomusContext } from './gomus-context.js';
+import { type GomusLocale, withLocale } from './gomus-locale.js';
 import type { GomusPageMeta } from './gomus-records.js';
 import { pageMetaShape } from './gomus-records.js';
 import { isPlainObject, parseRecord } from './parse-record.js';
@@ -26,6 +27,11 @@ export interface PaginateOptions {
    * @default 10_000 (a million items at 100 per page)
    */
   maxPages?: number;
+  /**
+   * The answer's locale: `'de'` sends `locale=de`; `['de', 'en']` sends `locale[]=de&locale[]=en`, and go~mus then
+   * answers every translatable field (e.g. `title`) as `{ de, en }`. @default the instance's default locale
+   */
+  locale?: GomusLocale;
   /** Stops the iteration and the request in flight; the iteration then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -130,7 +136,7 @@ async function fetchPage<T>(
   const key = options.key ?? path.split('/').pop() ?? path;
   const endpoint = endpointName('GET', options.template ?? path);
   const response = await context.api.get(path, {
-    searchParams: { ...options.searchParams, page, per_page: perPage },
+    searchParams: withLocale({ ...options.searchParams, page, per_page: perPage }, options.locale),
     ...(options.signal && { signal: options.signal }),
   });
   const body: unknown = await response.json();

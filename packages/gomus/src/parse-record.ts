@@ -10,6 +10,7 @@ export type FieldKind =
   | 'string[]'
   | 'object'
   | 'array'
+  | 'translatable'
   | 'any';
 
 /** The fields this package knows in one kind of record. */
@@ -29,8 +30,15 @@ interface FieldTypes {
   'string[]': string[];
   object: Record<string, unknown>;
   array: unknown[];
+  translatable: GomusTranslatable;
   any: unknown;
 }
+
+/**
+ * A text go~mus translates: a string in one locale (the default, or `locale: 'de'`), or, when several locales are
+ * asked for (`locale: ['de', 'en']`), an object with one entry per locale (`null` where the instance has none).
+ */
+export type GomusTranslatable = string | { readonly [locale: string]: string | null };
 
 /** A shape whose field names and kinds stay literal, so that `RecordOf` can derive the record's type from it. */
 export function defineShape<
@@ -111,6 +119,11 @@ function matches(value: unknown, kind: FieldKind): boolean {
       return isPlainObject(value);
     case 'array':
       return Array.isArray(value);
+    case 'translatable':
+      return (
+        typeof value === 'string' ||
+        (isPlainObject(value) && Object.values(value).every((text) => typeof text === 'string' || text === null))
+      );
   }
 }
 

@@ -1,6 +1,11 @@
 import { ConfigError } from '@auth/core';
 import { assertSafeBaseUrl, loadRequiredSetting, loadSetting } from '@auth/core/provider';
-import type { GomusClientOptions, GomusToken, GomusUnknownFieldLogLevel } from './gomus-client-options.js';
+import type {
+  GomusClientOptions,
+  GomusCustomerUpdateRequest,
+  GomusToken,
+  GomusUnknownFieldLogLevel,
+} from './gomus-client-options.js';
 
 export const packageName = '@auth/gomus';
 
@@ -11,6 +16,7 @@ export interface GomusSettings {
   /** Undefined for public access. */
   token: GomusToken | undefined;
   unknownFieldLogLevel: GomusUnknownFieldLogLevel;
+  customerUpdateRequest: GomusCustomerUpdateRequest;
 }
 
 const logLevels: readonly string[] = ['debug', 'info', 'warn'];
@@ -46,7 +52,24 @@ export function resolveGomusSettings(options: GomusClientOptions): GomusSettings
   if (options.verify !== undefined && typeof options.verify !== 'boolean') {
     throw new ConfigError(`${packageName}: the verify option must be a boolean.`, { option: 'verify' });
   }
-  return { baseUrl, token, unknownFieldLogLevel };
+  const customerUpdateRequest = options.customerUpdateRequest ?? 'flat';
+  if (customerUpdateRequest !== 'flat' && customerUpdateRequest !== 'by-id') {
+    throw new ConfigError(`${packageName}: customerUpdateRequest must be 'flat' or 'by-id'.`, {
+      option: 'customerUpdateRequest',
+    });
+  }
+  // Order documents are fetched with the order token in the query (`?token=`): its value is never shown.
+  if (options.visibleQueryParameters?.includes('token')) {
+    throw new ConfigError(
+      `${packageName}: visibleQueryParameters may not show 'token': go~mus puts order tokens there, and they are secrets.`,
+      { option: 'visibleQueryParameters' },
+    );
+  }
+  const store = options.store as unknown as Record<string, unknown> | null | undefined;
+  if (store !== undefined && !['get', 'set', 'delete'].every((name) => typeof store?.[name] === 'function')) {
+    throw new ConfigError(`${packageName}: store must be a TokenStore (get, set and delete).`, { option: 'store' });
+  }
+  return { baseUrl, token, unknownFieldLogLevel, customerUpdateRequest };
 }
 
 /**
