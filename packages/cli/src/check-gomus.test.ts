@@ -1,4 +1,4 @@
-import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
+import { type EmulatorHandle, gomusTestTokens, startGomusEmulator, startMusimapEmulator } from '@auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runWithFakeTime } from '../../testing/src/test-support/run-with-fake-time.js';
 import { closedPortUrl, runCaptured } from './test-support/run-captured.js';
@@ -90,6 +90,7 @@ describe('auth-check gomus', () => {
     expect(run.stderr).toContain('was rejected with 401');
     expect(run.stderr).toContain('the credentials were rejected (exit code 2)');
     expect(run.stderr).not.toContain(wrong);
+    // go~mus' documented 401 body says who answered: nothing more is asked.
     expect(emulator.counters.apiRequests).toBe(1);
     expect(emulator.counters.unauthorized).toBe(1);
 
@@ -101,6 +102,44 @@ describe('auth-check gomus', () => {
       exitCode: 2,
       error: { name: 'CredentialsError', code: 'CREDENTIALS', status: 401 },
     });
+  });
+
+  it('tells a host that is not go~mus (its 401 would look like a rejected token) from a rejected token', async () => {
+    // Another API at the base URL: it answers 401 to everything, /api/v4/version included.
+    const notGomus = await startMusimapEmulator();
+    try {
+      const run = await runCaptured(['gomus', '--base-url', notGomus.url, '--json'], {
+        env: { GOMUS_TOKEN: gomusTestTokens.user },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.json()).toMatchObject({ ok: false, exitCode: 1, error: { name: 'ApiError', status: 401 } });
+      expect(run.json().error?.message).toMatch(
+        /^@auth\/cli: GET http:\/\/127\.0\.0\.1:\d+\/api\/v4\/version did not answer like a go~mus instance \(401\)/,
+      );
+      expect(notGomus.requests.map((request) => request.path)).toEqual(['/api/v4/whoami', '/api/v4/version']);
+      expect(notGomus.requests[1]?.headers.authorization).toBeUndefined();
+    } finally {
+      await notGomus.close();
+    }
+
+    // A 401 without go~mus' body from a go~mus instance (a proxy in front of it, a changed text): /version says it is
+    // go~mus, so the token was rejected.
+    emulator.injectFault({ match: { path: '/api/v4/whoami' }, kind: 'status', status: 401, body: { error: 'nope' } });
+    const rejected = await runCaptured(['gomus', '--base-url', emulator.url], {
+      env: { GOMUS_TOKEN: 'gomus-bad-1234' },
+    });
+    expect(rejected.exitCode).toBe(2);
+    expect(emulator.requests.map((request) => request.path)).toEqual(['/api/v4/whoami', '/api/v4/version']);
+    emulator.reset();
+
+    // A proxy's HTML 404 for both: not go~mus either (exit 1, not "the credentials were rejected").
+    emulator.injectFault({ match: { path: '/api/v4/' }, kind: 'html', status: 404, times: 2 });
+    const html = await runCaptured(['gomus', '--base-url', emulator.url], {
+      env: { GOMUS_TOKEN: gomusTestTokens.user },
+    });
+    expect(html.exitCode).toBe(1);
+    expect(html.stderr).toContain('did not answer like a go~mus instance (404)');
+    expect(emulator.requests.map((request) => request.path)).toEqual(['/api/v4/whoami', '/api/v4/version']);
   });
 
   it('exits 3 when the host is unreachable', async () => {
