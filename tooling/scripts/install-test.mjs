@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { cjsScript, consumerCode, esmScript } from './consumer-scripts.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const published = ['core', 'gomus', 'musement', 'musimap', 'testing', 'redis', 'cli'];
@@ -16,14 +17,8 @@ const work = mkdtempSync(join(tmpdir(), 'auth-install-test-'));
 const tarballs = join(work, 'tarballs');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
-const {
-  startGomusEmulator,
-  startMusementEmulator,
-  startMusimapEmulator,
-  gomusTestTokens,
-  musementTestCredentials,
-  musimapTestCredentials,
-} = await import(pathToFileURL(join(root, 'packages/testing/dist/index.js')).href);
+const testing = await import(pathToFileURL(join(root, 'packages/testing/dist/index.js')).href);
+const { startGomusEmulator, startMusementEmulator, startMusimapEmulator } = testing;
 
 const emulators = {
   gomus: await startGomusEmulator(),
@@ -31,36 +26,19 @@ const emulators = {
   musimap: await startMusimapEmulator(),
 };
 
-/** Per provider: a consumer that logs in (where there is a login) and makes one call. `IMPORT` is replaced. */
-const consumers = {
-  gomus: {
-    code: `const client = IMPORT.createGomusClient({ baseUrl: process.env.URL, token: ${JSON.stringify(gomusTestTokens.user)} });
-const who = await client.whoami();
-if (who.access !== 'user') throw new Error('unexpected whoami ' + JSON.stringify(who));`,
-    types: `import { createGomusClient, type GomusClient } from '@auth/gomus';
+/** Per provider: a consumer file type-checked against the installed package. */
+const consumerTypes = {
+  gomus: `import { createGomusClient, type GomusClient } from '@auth/gomus';
 const client: GomusClient = createGomusClient({ baseUrl: 'https://demo.gomus.de', token: 't' });
 export const access: Promise<string> = client.whoami().then((who) => who.access);`,
-  },
-  musement: {
-    code: `const client = IMPORT.createMusementClient({ baseUrl: process.env.URL, clientId: ${JSON.stringify(musementTestCredentials.clientId)}, clientSecret: ${JSON.stringify(musementTestCredentials.clientSecret)}, application: ${JSON.stringify(musementTestCredentials.application)} });
-const cities = await client.api.get('cities').json();
-const token = await client.getToken();
-if (!Array.isArray(cities) || !token.accessToken) throw new Error('unexpected answer');`,
-    types: `import { createMusementClient } from '@auth/musement';
+  musement: `import { createMusementClient } from '@auth/musement';
 import type { TokenSet } from '@auth/core';
 const client = createMusementClient({ clientId: 'id', clientSecret: 's', application: 'app' });
 export const token: Promise<TokenSet> = client.getToken();`,
-  },
-  musimap: {
-    code: `const client = IMPORT.createMusimapClient({ baseUrl: process.env.URL, clientId: ${JSON.stringify(musimapTestCredentials.clientId)}, clientSecret: ${JSON.stringify(musimapTestCredentials.clientSecret)} });
-const tags = await client.api.get('lexicology/tags').json();
-const token = await client.getToken();
-if (!tags || !token.accessToken) throw new Error('unexpected answer');`,
-    types: `import { createMusimapClient } from '@auth/musimap';
+  musimap: `import { createMusimapClient } from '@auth/musimap';
 import type { TokenSet } from '@auth/core';
 const client = createMusimapClient({ clientId: 'id', clientSecret: 's' });
 export const token: Promise<TokenSet> = client.getToken();`,
-  },
 };
 
 const run = (command, args, options = {}) =>
@@ -85,7 +63,7 @@ try {
   }
   const ourCoreDescription = JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8')).description;
 
-  for (const [provider, consumer] of Object.entries(consumers)) {
+  for (const [provider, types] of Object.entries(consumerTypes)) {
     const project = join(work, `consumer-${provider}`);
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `consumer-${provider}`, private: true }));
@@ -105,14 +83,9 @@ try {
     });
 
     const env = { ...process.env, URL: emulators[provider].url };
-    writeFileSync(
-      join(project, 'esm.mjs'),
-      `${consumer.code.replace('IMPORT', `(await import('@auth/${provider}'))`)}\nconsole.log('ok');\n`,
-    );
-    writeFileSync(
-      join(project, 'cjs.cjs'),
-      `const provider = require('@auth/${provider}');\n(async () => {\n${consumer.code.replace('IMPORT', 'provider')}\nconsole.log('ok');\n})().catch((error) => { console.error(error); process.exit(1); });\n`,
-    );
+    const code = consumerCode(provider, testing);
+    writeFileSync(join(project, 'esm.mjs'), esmScript(`@auth/${provider}`, code));
+    writeFileSync(join(project, 'cjs.cjs'), cjsScript(`@auth/${provider}`, code));
     for (const [style, file] of [
       ['ESM import', 'esm.mjs'],
       ['CommonJS require', 'cjs.cjs'],
@@ -122,7 +95,7 @@ try {
       results.push({ check: `${provider}: ${style}`, detail: 'logged in and called the emulator' });
     }
 
-    writeFileSync(join(project, 'consumer.ts'), consumer.types);
+    writeFileSync(join(project, 'consumer.ts'), types);
     for (const resolution of ['nodenext', 'bundler']) {
       const compilerOptions = {
         strict: true,
