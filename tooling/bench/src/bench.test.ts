@@ -8,6 +8,7 @@ import { runColdHerd } from './scenarios/cold-herd.ts';
 import { runExpiry } from './scenarios/expiry.ts';
 import { fleetSkipReason, runFleet } from './scenarios/fleet.ts';
 import { runFootprint } from './scenarios/footprint.ts';
+import { runManyCustomers } from './scenarios/many-customers.ts';
 import { runOverhead } from './scenarios/overhead.ts';
 import { runRateLimit } from './scenarios/rate-limit.ts';
 
@@ -109,4 +110,21 @@ describe('pnpm bench, every scenario run tiny', () => {
     expectEveryFigureMeasured(result);
     expect(figureValue(result, '@auth/musimap + core', 'min+gz')).toBeGreaterThan(1_000);
   });
+
+  it.runIf(built)(
+    '7 many customers: a login each, one refresh per expiring token, no refresh token sent twice',
+    async () => {
+      const result = await runManyCustomers({
+        customers: 40,
+        tokenLifetimeMs: 1_000,
+        durationMs: 1_200,
+        concurrency: 4,
+      });
+      expectEveryFigureMeasured(result);
+      const ours = 'createMusementClient: loginCustomer';
+      expect(figureValue(result, ours, 'logins')).toBe(40);
+      expect(figureValue(result, ours, 'refreshes per customer per expiry')).toBe(1);
+      expect(figureValue(result, ours, 'refresh tokens sent twice')).toBe(0);
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { runColdHerd } from './cold-herd.ts';
 import { runExpiry } from './expiry.ts';
 import { runFleet } from './fleet.ts';
 import { runFootprint } from './footprint.ts';
+import { runManyCustomers } from './many-customers.ts';
 import { runOverhead } from './overhead.ts';
 import { runRateLimit } from './rate-limit.ts';
 
@@ -14,4 +15,5 @@ export const scenarios: Record<string, { name: string; run: () => Promise<Scenar
   '4': { name: '4 rate limit', run: () => runRateLimit() },
   '5': { name: '5 fleet', run: () => runFleet() },
   '6': { name: '6 footprint', run: () => runFootprint() },
+  '7': { name: '7 many customers', run: () => runManyCustomers() },
 };
