@@ -2,6 +2,7 @@
 // 503, 429 with Retry-After, redaction) from the built packages against the emulators, and require() of them, under
 // Node at its lower bound and at the pinned version, Bun and Deno. The runtimes come from the npm registry into the
 // tool cache on first use (a few seconds).
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, packagesDirectory } from '../../../../packages/testing/src/test-support/assert-built.ts';
@@ -65,6 +66,23 @@ describe('runtimes: the providers from dist, against the emulators', () => {
       expect(checks.every((line) => line.includes(runtime.replace(/^(\w+) /, '$1 ')))).toBe(true);
     }, 120_000);
   }
+
+  it('every package and README says the same Node.js lower bound as the one tested here', () => {
+    const [major, minor] = supportedRuntimes.nodeLowerBound.split('.');
+    const readmes = [join(packagesDirectory, '../README.md')];
+    for (const name of readdirSync(packagesDirectory)) {
+      const manifest = JSON.parse(readFileSync(join(packagesDirectory, name, 'package.json'), 'utf8'));
+      expect(manifest.engines?.node, `packages/${name}/package.json engines.node`).toBe(`>=${major}.${minor}`);
+      readmes.push(join(packagesDirectory, name, 'README.md'));
+    }
+    for (const readme of readmes) {
+      const stated = [...readFileSync(readme, 'utf8').matchAll(/Node(?:\.js)?[\s|]*≥ (\d+(?:\.\d+)*)/g)].map(
+        (match) => match[1],
+      );
+      expect(stated.length, `${readme} states the Node.js version`).toBeGreaterThan(0);
+      expect(new Set(stated), readme).toEqual(new Set([`${major}.${minor}`]));
+    }
+  });
 
   it('says what a provider loads from the runtime at import time: today @auth/core loads node:fs (FileTokenStore) and friends for every provider', () => {
     // A runtime without these modules (a browser, a worker without Node compatibility) cannot import a provider.
