@@ -110,6 +110,21 @@ describe('loginCustomer', () => {
     expect(findLeakedSecrets([wrong, clientSecret], logger.records, [error])).toEqual([]);
   });
 
+  it("the caller's signal ends the wait for the login at once, with its reason; nothing is stored", async () => {
+    const emulator = await startEmulator();
+    const store = new InspectableStore();
+    emulator.injectFault({ match: { path: '/api/v3/login' }, kind: 'hang' });
+    const controller = new AbortController();
+    const login = rejection(
+      connect(emulator, { store }).loginCustomer({ username, password, signal: controller.signal }),
+    );
+    await vi.waitFor(() => expect(emulator.counters.inFlight).toBe(1));
+    const reason = new Error('the customer went away');
+    controller.abort(reason);
+    expect(await login).toBe(reason);
+    expect(store.records.size).toBe(0);
+  });
+
   it('refuses a missing username or password with a ConfigError naming it, before any request', async () => {
     const emulator = await startEmulator();
     const musement = connect(emulator);
