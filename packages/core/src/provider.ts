@@ -1,6 +1,12 @@
 // `@auth/core/provider`: the kit a provider package is built with (see CONTRIBUTING.md, "Adding a provider").
 // Applications import `@auth/core`; nothing here is needed to use a client.
 export { abortable } from './abortable.js';
+export {
+  assertKnownNames,
+  assertKnownOptions,
+  type OwnOptionNames,
+  tokenLifecycleOptionNames,
+} from './assert-known-options.js';
 export { type AssertSafeBaseUrlOptions, assertSafeBaseUrl } from './assert-safe-base-url.js';
 export { assertServerRuntime } from './assert-server-runtime.js';
 export {

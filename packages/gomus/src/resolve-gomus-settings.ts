@@ -1,5 +1,5 @@
 import { ConfigError } from '@auth/core';
-import { assertSafeBaseUrl, loadRequiredSetting, loadSetting } from '@auth/core/provider';
+import { assertKnownOptions, assertSafeBaseUrl, loadRequiredSetting, loadSetting } from '@auth/core/provider';
 import type {
   GomusClientOptions,
   GomusCustomerUpdateRequest,
@@ -23,6 +23,17 @@ const logLevels: readonly string[] = ['debug', 'info', 'warn'];
 
 /** Reads options and environment variables; every problem is a `ConfigError` thrown before any request. */
 export function resolveGomusSettings(options: GomusClientOptions): GomusSettings {
+  assertKnownOptions(packageName, options, {
+    baseUrl: true,
+    token: true,
+    verify: true,
+    unknownFieldLogLevel: true,
+    store: true,
+    clock: true,
+    customerUpdateRequest: true,
+    headers: true,
+    dangerouslyAllowBrowser: true,
+  });
   const baseUrl = assertSafeBaseUrl(
     loadRequiredSetting({
       value: options.baseUrl,

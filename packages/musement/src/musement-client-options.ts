@@ -7,6 +7,7 @@ export type MusementLoginMethod = 'POST' | 'GET';
 export interface MusementClientOptions extends HttpOptions, TokenLifecycleOptions {
   /**
    * The Musement host, without `/api/v3`. Plain `http://` is refused except to loopback (see `allowInsecureHttp`).
+   * Environment variable: `MUSEMENT_BASE_URL` (not read with `sandbox: true`).
    * @default 'https://api.musement.com' ('https://sandbox.musement.com' with `sandbox: true`)
    */
   baseUrl?: string;

@@ -1,5 +1,11 @@
 import { ConfigError } from '@auth/core';
-import { assertSafeBaseUrl, loadRequiredSetting, loadSetting } from '@auth/core/provider';
+import {
+  assertKnownOptions,
+  assertSafeBaseUrl,
+  loadRequiredSetting,
+  loadSetting,
+  tokenLifecycleOptionNames,
+} from '@auth/core/provider';
 import {
   defaultMusementVersion,
   type MusementClientOptions,
@@ -27,6 +33,22 @@ export interface MusementSettings {
 
 /** Reads options and environment variables; every problem is a `ConfigError` thrown before any request. */
 export function resolveMusementSettings(options: MusementClientOptions): MusementSettings {
+  assertKnownOptions(packageName, options, {
+    ...tokenLifecycleOptionNames,
+    baseUrl: true,
+    sandbox: true,
+    clientId: true,
+    clientSecret: true,
+    application: true,
+    username: true,
+    password: true,
+    loginMethod: true,
+    version: true,
+    language: true,
+    currency: true,
+    market: true,
+    dangerouslyAllowBrowser: true,
+  });
   const setting = (option: keyof MusementClientOptions, environmentVariable?: string) =>
     loadSetting({
       value: options[option],
@@ -44,7 +66,8 @@ export function resolveMusementSettings(options: MusementClientOptions): Musemen
     throw new ConfigError(`${packageName}: pass either baseUrl or sandbox: true, not both.`, { option: 'sandbox' });
   }
   const baseUrl = assertSafeBaseUrl(
-    setting('baseUrl') ?? (options.sandbox ? musementSandboxUrl : musementProductionUrl),
+    setting('baseUrl', options.sandbox ? undefined : 'MUSEMENT_BASE_URL') ??
+      (options.sandbox ? musementSandboxUrl : musementProductionUrl),
     { packageName, allowInsecureHttp: options.allowInsecureHttp ?? false },
   ).replace(/\/api\/v3$/, '');
 

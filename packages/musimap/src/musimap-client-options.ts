@@ -2,7 +2,7 @@ import type { HttpOptions, TokenLifecycleOptions } from '@auth/core';
 
 export interface MusimapClientOptions extends HttpOptions, TokenLifecycleOptions {
   /**
-   * The Web API root; every `api` path is appended to it.
+   * The Web API root; every `api` path is appended to it. Environment variable: `MUSIMAP_BASE_URL`.
    * @default 'https://api-v2.musimap.io'
    */
   baseUrl?: string;

@@ -1,4 +1,11 @@
-import { assertSafeBaseUrl, assertServerRuntime, loadRequiredSetting, loadSetting } from '@auth/core/provider';
+import {
+  assertKnownOptions,
+  assertSafeBaseUrl,
+  assertServerRuntime,
+  loadRequiredSetting,
+  loadSetting,
+  tokenLifecycleOptionNames,
+} from '@auth/core/provider';
 import type { MusimapClientOptions } from './musimap-client-options.js';
 import { packageName } from './package-name.js';
 
@@ -14,6 +21,14 @@ export interface MusimapSettings {
 
 /** Every Musimap option checked once, falling back to the environment; a problem is a `ConfigError` naming it. */
 export function resolveMusimapSettings(options: MusimapClientOptions): MusimapSettings {
+  assertKnownOptions(packageName, options, {
+    ...tokenLifecycleOptionNames,
+    baseUrl: true,
+    clientId: true,
+    clientSecret: true,
+    environment: true,
+    dangerouslyAllowBrowser: true,
+  });
   assertServerRuntime(packageName, options.dangerouslyAllowBrowser);
   const setting = (option: 'clientId' | 'clientSecret', environmentVariable: string) =>
     loadRequiredSetting({ value: options[option], option, environmentVariable, packageName });
@@ -21,9 +36,17 @@ export function resolveMusimapSettings(options: MusimapClientOptions): MusimapSe
     clientId: setting('clientId', 'MUSIMAP_CLIENT_ID'),
     clientSecret: setting('clientSecret', 'MUSIMAP_CLIENT_SECRET'),
     environment: loadSetting({ value: options.environment, option: 'environment', packageName }),
-    baseUrl: assertSafeBaseUrl(options.baseUrl ?? defaultMusimapBaseUrl, {
-      packageName,
-      allowInsecureHttp: options.allowInsecureHttp ?? false,
-    }),
+    baseUrl: assertSafeBaseUrl(
+      loadSetting({
+        value: options.baseUrl,
+        option: 'baseUrl',
+        environmentVariable: 'MUSIMAP_BASE_URL',
+        packageName,
+      }) ?? defaultMusimapBaseUrl,
+      {
+        packageName,
+        allowInsecureHttp: options.allowInsecureHttp ?? false,
+      },
+    ),
   };
 }

@@ -29,3 +29,12 @@ export interface RedisTokenStoreOptions {
    */
   expiryGraceMs?: number;
 }
+
+/** Every option of {@link RedisTokenStoreOptions}: any other name is refused with a `ConfigError` suggesting the closest. */
+export const redisTokenStoreOptionNames = Object.keys({
+  client: true,
+  url: true,
+  keyPrefix: true,
+  operationTimeoutMs: true,
+  expiryGraceMs: true,
+} satisfies { [Name in keyof Required<RedisTokenStoreOptions>]: true });

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AuthError, ConfigError, type LeasingTokenStore, type TokenLease, type TokenSet } from '@auth/core';
-import { loadSetting } from '@auth/core/provider';
+import { assertKnownNames, loadSetting } from '@auth/core/provider';
 import { describeRedisFailure } from './describe-redis-failure.js';
 import { failFastRedisOptions } from './fail-fast-redis-options.js';
 import { packageName } from './package-name.js';
 import type { RedisClientLike } from './redis-client-like.js';
 import { compareAndSetScript, extendLeaseScript, releaseLeaseScript } from './redis-scripts.js';
 import { RedisStoreError, type RedisStoreOperation } from './redis-store-error.js';
-import type { RedisTokenStoreOptions } from './redis-token-store-options.js';
+import { type RedisTokenStoreOptions, redisTokenStoreOptionNames } from './redis-token-store-options.js';
 
 /** A held lease on one key. */
 export interface RedisTokenLease extends TokenLease {
@@ -53,6 +53,7 @@ export class RedisTokenStore implements LeasingTokenStore {
   #readyWaiter: Promise<boolean> | undefined;
 
   constructor(options: RedisTokenStoreOptions = {}) {
+    assertKnownNames(packageName, options, redisTokenStoreOptionNames);
     this.keyPrefix = options.keyPrefix ?? 'auth:token:';
     this.#operationTimeoutMs = positive(options.operationTimeoutMs ?? 1_000, 'operationTimeoutMs');
     this.#expiryGraceMs = positive(options.expiryGraceMs ?? 60_000, 'expiryGraceMs', true);
