@@ -8,6 +8,7 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 // Exact matches: `@auth/core/provider` is a subpath export of its own (src/provider.ts), not src/index.ts/provider.
 const alias = [
   { find: /^@auth\/core\/provider$/, replacement: `${packagesDir}core/src/provider.ts` },
+  { find: /^@auth\/core\/opentelemetry$/, replacement: `${packagesDir}core/src/opentelemetry.ts` },
   ...readdirSync(packagesDir).map((name) => ({
     find: new RegExp(`^@auth/${name}$`),
     replacement: `${packagesDir}${name}/src/index.ts`,

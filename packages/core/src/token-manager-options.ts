@@ -1,6 +1,8 @@
+import type { AuthEventListener } from './auth-event.js';
 import type { Clock } from './clock.js';
 import type { SecretScrubber } from './create-secret-scrubber.js';
 import { ConfigError } from './errors/config-error.js';
+import type { Instrumentation } from './instrumentation.js';
 import { assertLogger, type Logger } from './logger.js';
 import { defaultRefreshPolicy, type RefreshPolicy } from './refresh-policy.js';
 import { timerMilliseconds } from './timer-milliseconds.js';
@@ -45,6 +47,10 @@ export interface TokenManagerOptions {
    * scrubbed from errors and log records. Pass the same scrubber to the HTTP clients. @default a new one
    */
   secrets?: SecretScrubber;
+  /** Receives typed lifecycle events (renewed, refresh failed, store unavailable, ...). @default none */
+  onEvent?: AuthEventListener;
+  /** Traces and metrics of renewals, e.g. `openTelemetry()` from `@auth/core/opentelemetry`. @default none */
+  telemetry?: Instrumentation;
 }
 
 /** Shapes a caller may get wrong, as `ConfigError`s naming the option, at construction. */
@@ -63,6 +69,10 @@ export function validateTokenManagerOptions(options: TokenManagerOptions): void 
   }
   if (options.clock !== undefined && !hasMethods(options.clock, ['now'])) fail('clock', 'must have a now() method');
   assertLogger(options.logger, packageName);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'must be a function');
+  if (options.telemetry !== undefined && !hasMethods(options.telemetry, ['attempt', 'renewal', 'waited', 'replayed'])) {
+    fail('telemetry', 'must be an Instrumentation, e.g. openTelemetry() from @auth/core/opentelemetry');
+  }
   if (options.leaseTtlMs !== undefined) timerMilliseconds(options.leaseTtlMs, 'leaseTtlMs', packageName);
   if (options.leasePollMs !== undefined) timerMilliseconds(options.leasePollMs, 'leasePollMs', packageName);
   if (options.storeTimeoutMs !== undefined) timerMilliseconds(options.storeTimeoutMs, 'storeTimeoutMs', packageName);

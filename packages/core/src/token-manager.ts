@@ -1,10 +1,13 @@
 import { abortable } from './abortable.js';
+import { type AuthEvent, type AuthEventListener, emitEvent, type RenewReason } from './auth-event.js';
 import { boundStore } from './bound-store.js';
 import { type Clock, systemClock } from './clock.js';
 import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
 import { isSessionTokenSource } from './create-session-token-source.js';
 import { AuthError } from './errors/auth-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
+import { fingerprintToken } from './fingerprint-token.js';
+import { guardInstrumentation, type Instrumentation, type RenewalEnd } from './instrumentation.js';
 import type { Logger } from './logger.js';
 import { silentLogger } from './logger.js';
 import { MemoryTokenStore } from './memory-token-store.js';
@@ -27,8 +30,6 @@ interface Entry {
    */
   refreshAt: number;
 }
-
-type RenewReason = 'missing' | 'expired' | 'ahead' | 'rejected';
 
 const minBackgroundRetryMs = 1_000;
 
@@ -62,6 +63,11 @@ export class TokenManager implements AccessTokenProvider {
   #stalledToken: string | undefined;
   /** An invalid stored record is reported once, until a renewal writes over it. */
   #invalidRecordReported = false;
+  readonly #onEvent: AuthEventListener | undefined;
+  readonly #telemetry: Instrumentation | undefined;
+  /** How the renewal in flight got its token, for its span. */
+  #grant: RenewalEnd['grant'];
+  #leaseWaitMs: number | undefined;
 
   constructor(options: TokenManagerOptions) {
     validateTokenManagerOptions(options);
@@ -79,6 +85,15 @@ export class TokenManager implements AccessTokenProvider {
     this.#leaseTtlMs = options.leaseTtlMs ?? 15_000;
     this.#leasePollMs = options.leasePollMs ?? 100;
     this.#fields = { package: this.#packageName, ...options.logFields };
+    this.#onEvent = options.onEvent;
+    this.#telemetry = options.telemetry && guardInstrumentation(options.telemetry);
+  }
+
+  /** One lifecycle moment: a log record at `level` (its `event` field is the type) and the same typed event. */
+  #report(level: keyof Logger, event: AuthEvent, message: string, extra: Record<string, unknown> = {}): void {
+    const { type, ...fields } = event;
+    this.#logger[level]({ ...this.#fields, event: type, ...fields, ...extra }, message);
+    emitEvent(this.#onEvent, event, this.#fields as { package: string; provider?: string });
   }
 
   /**
@@ -181,7 +196,7 @@ export class TokenManager implements AccessTokenProvider {
     for (;;) {
       const running = findRenewal(this.#sharedStore, this.key);
       if (running === undefined) {
-        return registerRenewal(this.#sharedStore, this.key, this.#performRenewal(reason, rejected));
+        return registerRenewal(this.#sharedStore, this.key, this.#traced(reason, rejected));
       }
       // A caller without a token takes a usable stored one rather than wait for a renewal it does not need.
       if (reason === 'missing') {
@@ -205,6 +220,31 @@ export class TokenManager implements AccessTokenProvider {
     return true;
   }
 
+  /** The renewal this client performs, as one `auth.token.renew` span when instrumented. */
+  async #traced(reason: RenewReason, rejected: TokenSet | undefined): Promise<TokenSet> {
+    const telemetry = this.#telemetry;
+    if (telemetry === undefined) return this.#performRenewal(reason, rejected);
+    this.#grant = undefined;
+    this.#leaseWaitMs = undefined;
+    const end = telemetry.renewal({ provider: this.#fields.provider as string | undefined, reason });
+    try {
+      const token = await this.#performRenewal(reason, rejected);
+      // Set while the renewal ran (TypeScript cannot see that through the await).
+      const grant = this.#grant as RenewalEnd['grant'];
+      const leaseWaitMs = this.#leaseWaitMs as number | undefined;
+      end({
+        outcome: 'success',
+        ...(grant && { grant }),
+        ...(leaseWaitMs !== undefined && { leaseWaitMs }),
+        tokenFingerprint: fingerprintToken(token.accessToken),
+      });
+      return token;
+    } catch (error) {
+      end({ outcome: 'failure', error: error instanceof Error ? error.name : 'unknown' });
+      throw error;
+    }
+  }
+
   #renewInBackground(): void {
     this.#renew('ahead').then(
       () => {
@@ -218,8 +258,9 @@ export class TokenManager implements AccessTokenProvider {
         // Back off, but leave room for more attempts before the current token really expires.
         const waitMs = Math.max(minBackgroundRetryMs, Math.min(2 ** this.#backgroundFailures * 1000, remaining / 4));
         this.#backgroundRetryAt = now + waitMs;
-        this.#logger.warn(
-          { ...this.#fields, event: 'token.refresh_failed', error: describeError(error), retryInMs: waitMs },
+        this.#report(
+          'warn',
+          { type: 'token.refresh_failed', error: describeError(error), retryInMs: waitMs },
           'background token renewal failed; the current token keeps serving until it expires',
         );
       },
@@ -235,17 +276,29 @@ export class TokenManager implements AccessTokenProvider {
     const store = this.#store;
     if (!isLeasingTokenStore(store)) return renewHere();
     // One renewal per fleet: the lease holder renews, the others wait for its result in the store.
+    const leaseStarted = performance.now();
+    const waited = () => {
+      this.#leaseWaitMs = Math.round((performance.now() - leaseStarted) * 10) / 10;
+    };
     const token = await renewUnderLease({
       store,
       key: this.key,
       ttlMs: this.#leaseTtlMs,
       pollMs: this.#leasePollMs,
       random: this.#random,
-      adopt: async () => (await this.#adoptStored(reason, rejected)).token,
-      renew: renewHere,
+      adopt: async () => {
+        const adopted = (await this.#adoptStored(reason, rejected)).token;
+        if (adopted) waited();
+        return adopted;
+      },
+      renew: () => {
+        waited();
+        return renewHere();
+      },
       onLeaseLost: () =>
-        this.#logger.warn(
-          { ...this.#fields, event: 'lease.lost' },
+        this.#report(
+          'warn',
+          { type: 'lease.lost' },
           'the renewal lease was lost before the renewal finished; another process may renew too',
         ),
       onStoreFailure: (error) => this.#storeFailed(error, 'lease'),
@@ -262,7 +315,12 @@ export class TokenManager implements AccessTokenProvider {
     const stored = await this.#readStore();
     if (stored === undefined || !this.#adoptable(stored, reason, rejected, this.#entry?.token)) return { stored };
     this.#setEntry(stored);
-    this.#logger.debug({ ...this.#fields, event: 'token.loaded', reason }, 'using the stored token');
+    this.#grant = 'adopted';
+    this.#report(
+      'debug',
+      { type: 'token.loaded', reason, fingerprint: fingerprintToken(stored.accessToken) },
+      'using the stored token',
+    );
     return { token: stored, stored };
   }
 
@@ -292,8 +350,9 @@ export class TokenManager implements AccessTokenProvider {
         if (!CredentialsError.isInstance(error)) throw error;
         // No credentials to log in again with: a dead refresh token ends the session.
         if (session) throw await this.#endSession(base, error);
-        this.#logger.debug(
-          { ...this.#fields, event: 'token.refresh_rejected', reason: error.reason },
+        this.#report(
+          'debug',
+          { type: 'token.refresh_rejected', reason: error.reason },
           'refresh token rejected; obtaining a new token with the configured grant',
         );
         how = 'obtain';
@@ -310,16 +369,19 @@ export class TokenManager implements AccessTokenProvider {
     const shared = await this.#writeStore(token);
     this.#setEntry(token, !shared);
     if (previous !== undefined && madeNoProgress(previous, token)) this.#stopRenewingAhead(token, reason);
-    this.#logger.debug(
+    this.#grant = how;
+    this.#report(
+      'debug',
       {
-        ...this.#fields,
-        event: 'token.renewed',
+        type: 'token.renewed',
         reason,
         grant: how,
-        expiresInMs: token.expiresAt === undefined ? undefined : token.expiresAt - this.#clock.now(),
+        fingerprint: fingerprintToken(token.accessToken),
+        expiresAt: token.expiresAt,
         durationMs: this.#clock.now() - started,
       },
       `token renewed (${reason})`,
+      { expiresInMs: token.expiresAt === undefined ? undefined : token.expiresAt - this.#clock.now() },
     );
     return token;
   }
@@ -340,8 +402,9 @@ export class TokenManager implements AccessTokenProvider {
         this.#storeFailed(deleteError, 'delete');
       }
     }
-    this.#logger.info(
-      { ...this.#fields, event: 'session.ended', reason: error.reason },
+    this.#report(
+      'info',
+      { type: 'session.ended', reason: error.reason },
       'the refresh token was rejected: the session has ended and is deleted from the store',
     );
     return new CredentialsError(
@@ -378,8 +441,9 @@ export class TokenManager implements AccessTokenProvider {
     if (this.#entry) this.#entry.refreshAt = Number.POSITIVE_INFINITY;
     if (this.#stalledToken === token.accessToken) return;
     this.#stalledToken = token.accessToken;
-    this.#logger.warn(
-      { ...this.#fields, event: 'token.renewal_no_progress', reason },
+    this.#report(
+      'warn',
+      { type: 'token.renewal_no_progress', reason, fingerprint: fingerprintToken(token.accessToken) },
       'the token endpoint returned the same token or no later expiry; no renewal ahead of expiry for this token',
     );
   }
@@ -418,8 +482,9 @@ export class TokenManager implements AccessTokenProvider {
     if (token === undefined) {
       if (this.#invalidRecordReported) return undefined;
       this.#invalidRecordReported = true;
-      this.#logger.warn(
-        { ...this.#fields, event: 'store.invalid_record', problem: describeInvalidTokenSet(record) },
+      this.#report(
+        'warn',
+        { type: 'store.invalid_record', problem: describeInvalidTokenSet(record) },
         'the stored record is not a usable token set; it is ignored and replaced by the next renewal',
       );
       return undefined;
@@ -445,8 +510,9 @@ export class TokenManager implements AccessTokenProvider {
   #storeFailed(error: unknown, operation: string): void {
     if (this.#storeFailing) return;
     this.#storeFailing = true;
-    this.#logger.warn(
-      { ...this.#fields, event: 'store.unavailable', operation, error: describeError(error) },
+    this.#report(
+      'warn',
+      { type: 'store.unavailable', operation, error: describeError(error) },
       'token store unavailable; using a per-process token until it is back',
     );
   }
@@ -454,7 +520,7 @@ export class TokenManager implements AccessTokenProvider {
   #storeRecovered(): void {
     if (!this.#storeFailing) return;
     this.#storeFailing = false;
-    this.#logger.info({ ...this.#fields, event: 'store.recovered' }, 'token store is back');
+    this.#report('info', { type: 'store.recovered' }, 'token store is back');
   }
 }
 
