@@ -3,8 +3,16 @@ import type { AuthErrorOptions } from '@auth/core/provider';
 
 const marker = 'auth.error.redis-store';
 
-/** What the store was doing when Redis failed it. */
-export type RedisStoreOperation = 'get' | 'set' | 'delete' | 'acquireLease' | 'extendLease' | 'releaseLease';
+/** What the store (or the rate limiter) was doing when Redis failed it. */
+export type RedisStoreOperation =
+  | 'get'
+  | 'set'
+  | 'delete'
+  | 'acquireLease'
+  | 'extendLease'
+  | 'releaseLease'
+  | 'acquireRateLimit'
+  | 'pauseRateLimit';
 
 /**
  * Redis did not answer a store operation in time, was not connected, or answered with an error. `TokenManager`
