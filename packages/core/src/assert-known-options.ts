@@ -13,6 +13,8 @@ const httpOptionNames = {
   visibleQueryParameters: true,
   fetch: true,
   maxResponseBytes: true,
+  telemetry: true,
+  onEvent: true,
 } as const satisfies { readonly [Name in keyof Required<HttpOptions>]: true };
 
 /**

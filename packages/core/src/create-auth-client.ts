@@ -44,6 +44,8 @@ export interface AuthClientOptions extends HttpOptions {
   followRedirects?: boolean;
   /** The secrets whose echoes are scrubbed from errors and log records; share it with the token manager. */
   secrets?: SecretScrubber;
+  /** `token` for a token endpoint's client: its attempt spans say so. @default 'api' */
+  kind?: 'api' | 'token';
 }
 
 const allMethods = ['get', 'head', 'put', 'delete', 'options', 'trace', 'query', 'post', 'patch'];
@@ -61,7 +63,14 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
   const { secrets, visibleQueryParameters } = http;
   const context = { packageName, visibleQueryParameters };
   const kyRetry = toKyRetry(http.retry);
-  const decideRetry = createRetryDecision(http.retry, kyRetry.methods ?? [], context);
+  const { telemetry } = http;
+  const provider = options.logFields?.provider as string | undefined;
+  const decideRetry = createRetryDecision(
+    http.retry,
+    kyRetry.methods ?? [],
+    context,
+    telemetry && ((waitMs) => telemetry.waited('retry_after', waitMs, provider)),
+  );
   const tokens = options.tokens;
 
   return ky.create({
@@ -80,6 +89,9 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       followRedirects: options.followRedirects !== false,
       maxResponseBytes: http.maxResponseBytes,
       secrets,
+      telemetry,
+      onEvent: options.onEvent,
+      kind: options.kind ?? 'api',
     }),
     // Redirects are handled by our fetch: only same-origin ones are followed.
     redirect: 'manual',
@@ -98,7 +110,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       // totalTimeout), so ours are only there when they have work to do.
       init: [
         // Forwarded by ky to our fetch: counts the attempts of this one call, for the log records.
-        ...(http.logger !== silentLogger
+        ...(http.logger !== silentLogger || telemetry
           ? [
               (init: object) => {
                 (init as { authCall?: CallState }).authCall = { attempt: 0 };
@@ -111,7 +123,14 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
         // Wait for a token before ky starts this attempt's timer: a slow login must not count against (and be
         // reported as) a timeout of an API request that was never sent. Later attempts find the token cached.
         ...(tokens && !tokens.immediate
-          ? [async ({ request }: { request: Request }) => void (await tokens.getToken({ signal: request.signal }))]
+          ? [
+              async ({ request }: { request: Request }) => {
+                const started = telemetry ? performance.now() : 0;
+                await tokens.getToken({ signal: request.signal });
+                const waitedMs = telemetry ? performance.now() - started : 0;
+                if (waitedMs >= 1) telemetry?.waited('token', waitedMs, provider);
+              },
+            ]
           : []),
         ...(options.hooks?.beforeRequest ?? []),
       ],

@@ -1,13 +1,18 @@
+import { type AuthEventListener, emitEvent } from './auth-event.js';
 import { bufferResponse } from './buffer-response.js';
 import type { SecretScrubber } from './create-secret-scrubber.js';
 import type { ErrorContext } from './errors/api-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
+import { failureReason } from './failure-reason.js';
+import { fingerprintToken } from './fingerprint-token.js';
 import { followRedirects, isRedirect } from './follow-redirects.js';
+import type { Instrumentation } from './instrumentation.js';
 import { limitResponseBody } from './limit-response-body.js';
-import { createExchangeLog } from './log-exchange.js';
+import { createExchangeLog, type ExchangeRecord } from './log-exchange.js';
 import { type Logger, silentLogger } from './logger.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { type RateLimiter, RateLimiterBusy } from './rate-limiter.js';
+import { redactUrl } from './redact-url.js';
 import { defaultRetryOptions } from './retry-options.js';
 import type { TokenSet } from './token-set.js';
 import type { AccessTokenProvider } from './token-source.js';
@@ -18,6 +23,11 @@ export interface CallState {
 }
 
 export interface AuthFetchOptions extends Required<ErrorContext> {
+  /** Already guarded; undefined measures nothing. */
+  telemetry?: Instrumentation | undefined;
+  onEvent?: AuthEventListener | undefined;
+  /** `token` for a token endpoint's client. @default 'api' */
+  kind?: 'api' | 'token';
   /** Supplies the token; without one, requests go out unauthenticated (public access). */
   tokens?: AccessTokenProvider | undefined;
   /** @default 'Bearer' */
@@ -78,6 +88,12 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     return options.bufferBody ? bufferResponse(sent, response, context) : response;
   };
 
+  const { telemetry, onEvent } = options;
+  const provider = options.logFields?.provider as string | undefined;
+  const eventFields = { package: context.packageName, ...(provider !== undefined && { provider }) };
+  /** Fingerprints cost a hash: only when someone reads them. */
+  const observed = log !== undefined || telemetry !== undefined || onEvent !== undefined;
+
   const acquireSlot = async (limiter: RateLimiter, request: Request): Promise<void> => {
     try {
       await limiter.acquire(request.signal, options.maxRateLimitWaitMs);
@@ -104,15 +120,52 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   const pauseLimiter = (limiter: RateLimiter, response: Response): void => {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     if (retryAfterMs === undefined || retryAfterMs <= 0 || limiter.pause === undefined) return;
+    const untilEpochMs = Date.now() + Math.min(retryAfterMs, maxPauseMs);
     try {
-      Promise.resolve(limiter.pause(Date.now() + Math.min(retryAfterMs, maxPauseMs))).catch(() => undefined);
+      Promise.resolve(limiter.pause(untilEpochMs)).catch(() => undefined);
     } catch {}
+    emitEvent(onEvent, { type: 'rate_limit.paused', untilEpochMs }, eventFields);
   };
 
-  const send = async (request: Request, init: FetchInit, attempt: number, replay: boolean): Promise<Response> => {
-    if (rateLimiter) await acquireSlot(rateLimiter, request);
-    const response = await (log
-      ? log({ request, attempt, replay }, () => exchange(request, init))
+  const observe = async (request: Request, init: FetchInit, record: ExchangeRecord): Promise<Response> => {
+    const end = telemetry?.attempt({
+      method: request.method,
+      url: redactUrl(request.url, context.visibleQueryParameters),
+      resendCount: record.attempt - 1 + (record.replay ? 1 : 0),
+      kind: options.kind ?? 'api',
+      provider,
+      tokenFingerprint: record.token,
+    });
+    try {
+      const response = await (log ? log(record, () => exchange(request, init)) : exchange(request, init));
+      end?.({ status: response.status });
+      return response;
+    } catch (error) {
+      end?.({ error: failureReason(error) });
+      throw error;
+    }
+  };
+
+  const send = async (
+    request: Request,
+    init: FetchInit,
+    attempt: number,
+    replay: boolean,
+    token?: TokenSet,
+  ): Promise<Response> => {
+    if (rateLimiter) {
+      const waitStarted = telemetry ? performance.now() : 0;
+      await acquireSlot(rateLimiter, request);
+      const waitedMs = telemetry ? performance.now() - waitStarted : 0;
+      if (waitedMs >= 1) telemetry?.waited('rate_limit', waitedMs, provider);
+    }
+    const response = await (observed
+      ? observe(request, init, {
+          request,
+          attempt,
+          replay,
+          token: token === undefined ? undefined : fingerprintToken(token.accessToken),
+        })
       : exchange(request, init));
     if (rateLimiter && (response.status === 429 || response.status === 503)) pauseLimiter(rateLimiter, response);
     return response;
@@ -132,14 +185,18 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     // Keep an unsent copy only when a replay may need the body again.
     const spare = tokens.invalidate && request.body !== null ? request.clone() : request;
     authorize(request, scheme, token);
-    const response = await send(request, fetchInit, attempt, false);
+    const response = await send(request, fetchInit, attempt, false, token);
     if (response.status !== 401 || tokens.invalidate === undefined) return response;
+    if (observed) {
+      emitEvent(onEvent, { type: 'token.rejected', fingerprint: fingerprintToken(token.accessToken) }, eventFields);
+    }
 
     const replacement = await tokens.invalidate(token, signal);
     if (replacement === undefined || replacement.accessToken === token.accessToken) return response;
     await response.body?.cancel().catch(() => undefined);
     authorize(spare, scheme, replacement);
-    return send(spare, fetchInit, attempt, true);
+    telemetry?.replayed(provider);
+    return send(spare, fetchInit, attempt, true, replacement);
   };
 }
 

@@ -33,6 +33,7 @@ export function createTokenClient(options: TokenClientOptions): KyInstance {
     logFields: { ...options.logFields, kind: 'token' },
     keepErrorBody: false,
     bufferBody: true,
+    kind: 'token',
     followRedirects: false,
     maxResponseBytes: options.maxResponseBytes ?? maxTokenResponseBytes,
     rejectionStatuses: options.rejectionStatuses ?? [400, 401, 403],

@@ -13,6 +13,8 @@ export function createRetryDecision(
   retry: Required<RetryOptions>,
   retriedMethods: readonly string[],
   context: ErrorContext,
+  /** Told of every `Retry-After` wait the engine is about to honour (for instrumentation). */
+  onRetryAfter?: (waitMs: number) => void,
 ): (error: Error) => boolean | undefined {
   return (error) => {
     const failed = error as { request?: Request; response?: Response; method?: string };
@@ -31,6 +33,7 @@ export function createRetryDecision(
           detail: `was rate limited for ${Math.ceil(retryAfterMs / 1000)} s, longer than retry.maxRetryAfterMs (${retry.maxRetryAfterMs} ms)`,
         });
       }
+      if (retryAfterMs !== undefined) onRetryAfter?.(retryAfterMs);
     }
     // A 429 was not processed: safe to send again whatever the method.
     if (status !== 429 && !retriedMethods.includes(method)) return false;

@@ -1,3 +1,5 @@
+import type { AuthEventListener } from './auth-event.js';
+import type { Instrumentation } from './instrumentation.js';
 import type { Logger } from './logger.js';
 import type { RateLimiter, RateLimitOptions } from './rate-limiter.js';
 import type { RetryOptions } from './retry-options.js';
@@ -29,6 +31,14 @@ export interface HttpOptions {
    * @default 16_777_216 (16 MiB)
    */
   maxResponseBytes?: number;
+  /**
+   * Traces and metrics: one span per HTTP attempt and per token renewal, waits as span events, request and renewal
+   * metrics. `openTelemetry()` from `@auth/core/opentelemetry` reports them through the OpenTelemetry API.
+   * @default none (nothing is measured)
+   */
+  telemetry?: Instrumentation;
+  /** Receives typed token lifecycle events (renewed, rejected, store unavailable, paused, ...). @default none */
+  onEvent?: AuthEventListener;
 }
 
 /** The defaults of `HttpOptions`, in one place. */

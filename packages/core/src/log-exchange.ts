@@ -8,6 +8,8 @@ export interface ExchangeRecord {
   attempt: number;
   /** The request replays a 401 with a renewed token. */
   replay: boolean;
+  /** Fingerprint of the token sent, when one was. */
+  token: string | undefined;
 }
 
 /**
@@ -15,7 +17,10 @@ export interface ExchangeRecord {
  * durationMs, attempt. 5xx answers and failures are logged at warn; a `Retry-After` of a 429/503 is shown.
  */
 export function createExchangeLog(logger: Logger, fields: Record<string, unknown>, visible: readonly string[]) {
-  return async ({ request, attempt, replay }: ExchangeRecord, exchange: () => Promise<Response>): Promise<Response> => {
+  return async (
+    { request, attempt, replay, token }: ExchangeRecord,
+    exchange: () => Promise<Response>,
+  ): Promise<Response> => {
     const started = performance.now();
     const record = {
       ...fields,
@@ -24,6 +29,7 @@ export function createExchangeLog(logger: Logger, fields: Record<string, unknown
       endpoint: redactUrl(request.url, visible),
       attempt,
       ...(replay ? { replay: true } : {}),
+      ...(token === undefined ? {} : { token }),
     };
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     try {

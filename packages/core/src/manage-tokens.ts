@@ -49,6 +49,8 @@ export function manageTokens(login: ProviderLogin): (kit: ProviderKit) => TokenM
       secrets,
       clock,
       ...(options.logger && { logger: options.logger }),
+      ...(options.telemetry && { telemetry: options.telemetry }),
+      ...(options.onEvent && { onEvent: options.onEvent }),
       source: login.source({ tokenClient, clock, logger, logFields: { package: packageName, ...logFields } }),
     });
   };

@@ -10,6 +10,8 @@ const httpOptionNames = [
   'visibleQueryParameters',
   'fetch',
   'maxResponseBytes',
+  'telemetry',
+  'onEvent',
 ] as const satisfies ReadonlyArray<keyof HttpOptions>;
 
 /** The `HttpOptions` a provider's options carry, without the provider's own ones and without undefined values. */

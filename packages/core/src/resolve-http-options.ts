@@ -2,6 +2,7 @@ import { resolveRateLimiter } from './create-rate-limiter.js';
 import { createSecretScrubber, type SecretScrubber } from './create-secret-scrubber.js';
 import { ConfigError } from './errors/config-error.js';
 import { type HttpOptions, httpDefaults } from './http-options.js';
+import { guardInstrumentation, type Instrumentation } from './instrumentation.js';
 import { type Logger, silentLogger } from './logger.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { defaultVisibleQueryParameters } from './redact-url.js';
@@ -24,6 +25,8 @@ export interface ResolvedHttpOptions {
   fetch: typeof globalThis.fetch | undefined;
   allowInsecureHttp: boolean;
   secrets: SecretScrubber;
+  /** Guarded: an observer that throws never breaks a call. */
+  telemetry: Instrumentation | undefined;
 }
 
 /** Validates `options` (a `ConfigError` naming the option) and applies the defaults. */
@@ -48,6 +51,7 @@ export function resolveHttpOptions(
     fetch: options.fetch,
     allowInsecureHttp: options.allowInsecureHttp ?? false,
     secrets,
+    telemetry: options.telemetry && guardInstrumentation(options.telemetry),
   };
 }
 

@@ -25,4 +25,12 @@ export function validateHttpOptions(options: HttpOptions, packageName: string): 
   if (allowInsecureHttp !== undefined && typeof allowInsecureHttp !== 'boolean') {
     fail('allowInsecureHttp', 'must be a boolean');
   }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'must be a function');
+  const telemetry = options.telemetry as unknown as Record<string, unknown> | undefined;
+  if (
+    telemetry !== undefined &&
+    !['attempt', 'renewal', 'waited', 'replayed'].every((name) => typeof telemetry?.[name] === 'function')
+  ) {
+    fail('telemetry', 'must be an Instrumentation, e.g. openTelemetry() from @auth/core/opentelemetry');
+  }
 }
