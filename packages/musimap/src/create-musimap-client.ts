@@ -2,8 +2,10 @@ import type { TokenSet } from '@auth/core';
 import { createProviderClient, manageTokens } from '@auth/core/provider';
 import type { KyInstance, Options } from 'ky';
 import { createMusimapTokenSource } from './create-musimap-token-source.js';
+import { mapMusimapError } from './map-musimap-error.js';
 import type { MusimapClientOptions } from './musimap-client-options.js';
 import { packageName } from './package-name.js';
+import { type MusimapPaginateOptions, paginateMusimap } from './paginate-musimap.js';
 import { resolveMusimapSettings } from './resolve-musimap-settings.js';
 import { type MusimapResponse, unwrapEnvelope } from './unwrap-envelope.js';
 
@@ -17,6 +19,12 @@ export interface MusimapClient {
    * @example const { data, totalSize } = await client.getData<Tag[]>('lexicology/tags');
    */
   getData<T = unknown>(path: string, options?: Options): Promise<MusimapResponse<T>>;
+  /**
+   * Every item of a list endpoint (`limit`/`offset`, `total_size`), page after page, the envelope unwrapped; bounded by
+   * `maxPages`, ended by a page served twice, and stopped by `signal`. See `MusimapPaginateOptions`.
+   * @example for await (const tag of musimap.paginate<Tag>('lexicology/tags', { limit: 50 })) console.log(tag.name);
+   */
+  paginate<T = unknown>(path: string, options?: MusimapPaginateOptions): AsyncGenerator<T, void, undefined>;
   /** Forgets the cached token, here and in the store; the next call obtains a new one. */
   clearToken(): Promise<void>;
   /** Stops background renewals and waits for one in flight, e.g. before closing a shared store's connection. */
@@ -42,6 +50,8 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     apiUrl: baseUrl,
     secrets: [settings.clientSecret],
     ...(environment !== undefined && { logFields: { environment } }),
+    // An error answer's envelope message goes into the ApiError's message.
+    hooks: { beforeError: [({ error }) => mapMusimapError(error)] },
     tokens: manageTokens({
       url: baseUrl,
       key: { baseUrl, clientId, ...(environment !== undefined && { environment }) },
@@ -53,6 +63,8 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     getToken: client.getToken as () => Promise<TokenSet>,
     getData: async <T>(path: string, requestOptions?: Options) =>
       unwrapEnvelope<T>(await client.api(path, requestOptions).json()),
+    paginate: <T>(path: string, paginateOptions?: MusimapPaginateOptions) =>
+      paginateMusimap<T>(client.api, path, paginateOptions),
     clearToken: client.clearToken,
     close: client.close,
   };

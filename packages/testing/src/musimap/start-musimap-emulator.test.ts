@@ -140,6 +140,15 @@ describe('startMusimapEmulator', () => {
       ]);
     });
 
+    it('lists tracks by limit and offset with total_size, as the vendor documents /tracks', async () => {
+      const { token } = (await requestToken(emulator)).body.data;
+      const first = await get(emulator, '/tracks?limit=2', token);
+      expect(first.body).toMatchObject({ status: 200, size: 2, offset: 0, total_size: 5 });
+      const last = await get(emulator, '/tracks?limit=2&offset=4', token);
+      expect(last.body).toMatchObject({ size: 1, offset: 4, total_size: 5 });
+      expect((last.body.data as { title: string }[]).map((track) => track.title)).toEqual(['Slow Motion Summer']);
+    });
+
     it('shows a track, and an enveloped 404 for an unknown one', async () => {
       const { token } = (await requestToken(emulator)).body.data;
       const id = '00000000-0000-4000-8200-000000000001';

@@ -33,8 +33,9 @@ const tokenPath = '/oauth/access_tokens/client';
 
 /**
  * Starts an emulator of the Musimap Web API v2: client tokens from `POST /oauth/access_tokens/client` with absolute
- * `issued_at`/`expires_at` in epoch milliseconds on the server's clock, `{status, timestamp, data}` envelopes, and
- * per-client rate limits.
+ * `issued_at`/`expires_at` in epoch milliseconds on the server's clock, `{status, timestamp, data}` envelopes (lists
+ * `/lexicology/tags` and `/tracks` paged by `limit`/`offset` with `total_size`), errors as `{status, timestamp,
+ * message}`, and per-client rate limits.
  */
 export async function startMusimapEmulator(options: MusimapEmulatorOptions = {}): Promise<EmulatorHandle> {
   const lifetimeMs = (options.tokenLifetimeSeconds ?? 7200) * 1000;
@@ -97,19 +98,23 @@ export async function startMusimapEmulator(options: MusimapEmulatorOptions = {})
     });
   };
 
+  /** One page of a list: `limit` (default 20, at most 100) items from `offset`, with `size`, `offset`, `total_size`. */
+  const sendPage = (exchange: EmulatorExchange, list: string, items: readonly unknown[]) => {
+    const offset = readIntegerParameter(exchange.query.offset, 0);
+    const limit = Math.min(readIntegerParameter(exchange.query.limit, 20, 1), 100);
+    // The page is static and cached; only the envelope's timestamp changes from one answer to the next.
+    const page = pages(`${list}|${offset}|${limit}`, () => {
+      const data = items.slice(offset, offset + limit);
+      const rest = JSON.stringify({ data, size: data.length, offset, total_size: items.length });
+      return rest.slice(1);
+    });
+    exchange.sendJsonText(200, `{"status":200,"timestamp":${clock.nowMs()},${page}`);
+  };
+
   const route = (exchange: EmulatorExchange) => {
     const { method, path } = exchange;
-    if (method === 'GET' && path === '/lexicology/tags') {
-      const offset = readIntegerParameter(exchange.query.offset, 0);
-      const limit = Math.min(readIntegerParameter(exchange.query.limit, 20, 1), 100);
-      // The page is static and cached; only the envelope's timestamp changes from one answer to the next.
-      const page = pages(`${offset}|${limit}`, () => {
-        const data = musimapTags.slice(offset, offset + limit);
-        const rest = JSON.stringify({ data, size: data.length, offset, total_size: musimapTags.length });
-        return rest.slice(1);
-      });
-      return exchange.sendJsonText(200, `{"status":200,"timestamp":${clock.nowMs()},${page}`);
-    }
+    if (method === 'GET' && path === '/lexicology/tags') return sendPage(exchange, 'tags', musimapTags);
+    if (method === 'GET' && path === '/tracks') return sendPage(exchange, 'tracks', musimapTracks);
     if (method === 'GET' && path.startsWith('/tracks/')) {
       const id = path.slice('/tracks/'.length);
       const track = musimapTracks.find((candidate) => candidate.id === id);
