@@ -7,3 +7,4 @@ export {
   musementSandboxUrl,
 } from './musement-client-options.js';
 export type { MusementCustomerCredentials, MusementCustomerSession } from './musement-customer-session.js';
+export { type MusementPaginateOptions, paginateMusement } from './paginate-musement.js';
