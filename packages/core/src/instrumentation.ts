@@ -36,6 +36,12 @@ export interface RenewalEnd {
   error?: string;
 }
 
+/** A renewal in progress: the work runs inside it (its requests are its children), then it ends. */
+export interface RenewalScope {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  end(end: RenewalEnd): void;
+}
+
 /** What a call can wait for besides the network. */
 export type WaitKind = 'token' | 'rate_limit' | 'retry_after';
 
@@ -46,8 +52,8 @@ export type WaitKind = 'token' | 'rate_limit' | 'retry_after';
 export interface Instrumentation {
   /** An HTTP attempt starts; the returned function ends it. */
   attempt(info: AttemptInfo): (end: AttemptEnd) => void;
-  /** A renewal starts; the returned function ends it. */
-  renewal(info: RenewalInfo): (end: RenewalEnd) => void;
+  /** A renewal starts: its work runs in the returned scope, which then ends. */
+  renewal(info: RenewalInfo): RenewalScope;
   /** A call waited `durationMs` (for a token, a rate-limit slot) or was asked to wait (a `Retry-After`). */
   waited(kind: WaitKind, durationMs: number, provider: string | undefined): void;
   /** A request was replayed once with a renewed token after a 401. */
@@ -66,9 +72,23 @@ export function guardInstrumentation(instrumentation: Instrumentation): Instrume
       }
     };
   const noEnd = () => {};
+  const bare: RenewalScope = { run: (work) => work(), end: noEnd };
   return {
     attempt: quietly((info: AttemptInfo) => quietly(instrumentation.attempt(info), undefined), noEnd),
-    renewal: quietly((info: RenewalInfo) => quietly(instrumentation.renewal(info), undefined), noEnd),
+    renewal: quietly((info: RenewalInfo): RenewalScope => {
+      const scope = instrumentation.renewal(info);
+      return {
+        // A scope that cannot run the work still lets it run, outside the span.
+        run: (work) => {
+          try {
+            return scope.run(work);
+          } catch {
+            return work();
+          }
+        },
+        end: quietly(scope.end.bind(scope), undefined),
+      };
+    }, bare),
     waited: quietly(instrumentation.waited.bind(instrumentation), undefined),
     replayed: quietly(instrumentation.replayed.bind(instrumentation), undefined),
   };

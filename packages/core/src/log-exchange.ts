@@ -14,9 +14,11 @@ export interface ExchangeRecord {
 
 /**
  * One record per HTTP exchange when it completes: timestamp, method, endpoint (redacted), status or failure reason,
- * durationMs, attempt. 5xx answers and failures are logged at warn; a `Retry-After` of a 429/503 is shown.
+ * durationMs, attempt. 5xx answers, failures and a token endpoint's 4xx (refused credentials) are logged at warn; a `Retry-After` of a 429/503 is shown.
  */
 export function createExchangeLog(logger: Logger, fields: Record<string, unknown>, visible: readonly string[]) {
+  // A token endpoint refusing the credentials is an operator's problem, not an ordinary 4xx of an API call.
+  const refusalsMatter = fields.kind === 'token';
   return async (
     { request, attempt, replay, token }: ExchangeRecord,
     exchange: () => Promise<Response>,
@@ -36,7 +38,7 @@ export function createExchangeLog(logger: Logger, fields: Record<string, unknown
       const response = await exchange();
       const { status } = response;
       const retryAfter = status === 429 || status === 503 ? response.headers.get('retry-after') : null;
-      logger[status >= 500 ? 'warn' : 'info'](
+      logger[status >= 500 || (refusalsMatter && status >= 400) ? 'warn' : 'info'](
         { ...record, status, durationMs: elapsed(), ...(retryAfter === null ? {} : { retryAfter }) },
         'http request',
       );

@@ -14,7 +14,7 @@ import {
   type TracerProvider,
   trace,
 } from '@opentelemetry/api';
-import type { Instrumentation } from './instrumentation.js';
+import type { Instrumentation, RenewalEnd } from './instrumentation.js';
 
 export interface OpenTelemetryOptions {
   /** @default the globally registered one (`trace.getTracerProvider()`) */
@@ -105,7 +105,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Instrumentati
         context.active(),
       );
       const started = performance.now();
-      return (end) => {
+      const inside = trace.setSpan(context.active(), span);
+      const end = (end: RenewalEnd) => {
         setDefined(span, {
           'auth.renew.outcome': end.outcome,
           'auth.grant': end.grant,
@@ -123,6 +124,7 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Instrumentati
         renewals.add(1, attributes);
         renewDuration.record((performance.now() - started) / 1000, attributes);
       };
+      return { run: (work) => context.with(inside, work), end };
     },
     waited(kind, durationMs, provider) {
       trace.getActiveSpan()?.addEvent('auth.wait', { 'auth.wait.kind': kind, 'auth.wait.duration_ms': durationMs });

@@ -226,13 +226,13 @@ export class TokenManager implements AccessTokenProvider {
     if (telemetry === undefined) return this.#performRenewal(reason, rejected);
     this.#grant = undefined;
     this.#leaseWaitMs = undefined;
-    const end = telemetry.renewal({ provider: this.#fields.provider as string | undefined, reason });
+    const scope = telemetry.renewal({ provider: this.#fields.provider as string | undefined, reason });
     try {
-      const token = await this.#performRenewal(reason, rejected);
+      const token = await scope.run(() => this.#performRenewal(reason, rejected));
       // Set while the renewal ran (TypeScript cannot see that through the await).
       const grant = this.#grant as RenewalEnd['grant'];
       const leaseWaitMs = this.#leaseWaitMs as number | undefined;
-      end({
+      scope.end({
         outcome: 'success',
         ...(grant && { grant }),
         ...(leaseWaitMs !== undefined && { leaseWaitMs }),
@@ -240,7 +240,7 @@ export class TokenManager implements AccessTokenProvider {
       });
       return token;
     } catch (error) {
-      end({ outcome: 'failure', error: error instanceof Error ? error.name : 'unknown' });
+      scope.end({ outcome: 'failure', error: error instanceof Error ? error.name : 'unknown' });
       throw error;
     }
   }

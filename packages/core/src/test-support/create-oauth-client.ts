@@ -19,7 +19,13 @@ interface TokenResponse {
 /** Wires core the way a provider does: a token client, a TokenSource, a TokenManager, an auth client. */
 export function createOAuthClient(
   server: OAuthServer,
-  options: HttpOptions & { clock?: Clock; store?: TokenStore; logger?: Logger; clientSecret?: string } = {},
+  options: HttpOptions & {
+    clock?: Clock;
+    store?: TokenStore;
+    logger?: Logger;
+    clientSecret?: string;
+    logFields?: Record<string, unknown>;
+  } = {},
 ): { api: KyInstance; tokens: TokenManager } {
   const clock = options.clock ?? { now: () => Date.now() };
   const tokenClient = createTokenClient({ ...options, prefix: server.url, packageName: '@auth/test' });
@@ -34,6 +40,8 @@ export function createOAuthClient(
     clock,
     ...(options.store ? { store: options.store } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     source: {
       obtain: async () =>
         toTokenSet(
