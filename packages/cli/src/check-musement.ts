@@ -27,9 +27,13 @@ export async function checkMusement({ io, commandLine, logger }: CheckContext): 
       ? undefined
       : await readSecret(io, { label: `Musement password of ${username}`, environmentVariable: 'MUSEMENT_PASSWORD' });
 
-  const baseUrl = commandLine.baseUrl ?? (commandLine.sandbox ? musementSandboxUrl : musementProductionUrl);
+  // --sandbox wins over MUSEMENT_BASE_URL (not over --base-url: the client refuses both); the CLI reads io.env only.
+  const baseUrlOption =
+    commandLine.baseUrl ??
+    (commandLine.sandbox ? undefined : (settingFrom(io, undefined, 'MUSEMENT_BASE_URL') ?? musementProductionUrl));
+  const baseUrl = baseUrlOption ?? musementSandboxUrl;
   const client = createMusementClient({
-    ...(commandLine.baseUrl !== undefined && { baseUrl: commandLine.baseUrl }),
+    ...(baseUrlOption !== undefined && { baseUrl: baseUrlOption }),
     ...(commandLine.sandbox && { sandbox: true }),
     clientId,
     clientSecret,

@@ -16,7 +16,7 @@ export async function checkMusimap({ io, commandLine, logger }: CheckContext): P
     environmentVariable: 'MUSIMAP_CLIENT_SECRET',
   });
   const { environment } = commandLine;
-  const baseUrl = commandLine.baseUrl ?? defaultMusimapBaseUrl;
+  const baseUrl = settingFrom(io, commandLine.baseUrl, 'MUSIMAP_BASE_URL') ?? defaultMusimapBaseUrl;
   const client = createMusimapClient({
     baseUrl,
     clientId,

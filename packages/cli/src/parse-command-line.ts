@@ -1,4 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { closestWord } from './closest-word.js';
 import { UsageError } from './usage-error.js';
 
 const commands = ['demo', 'gomus', 'musement', 'musimap'] as const;
@@ -10,6 +11,7 @@ export interface CommandLine {
   json: boolean;
   verbose: boolean;
   help: boolean;
+  version: boolean;
   showToken: boolean;
   sandbox: boolean;
   baseUrl?: string;
@@ -24,6 +26,7 @@ const definitions = {
   json: { type: 'boolean' },
   verbose: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
   'show-token': { type: 'boolean' },
   'base-url': { type: 'string' },
   token: { type: 'string' },
@@ -36,7 +39,7 @@ const definitions = {
 
 type OptionName = keyof typeof definitions;
 
-const common: readonly OptionName[] = ['json', 'verbose', 'help'];
+const common: readonly OptionName[] = ['json', 'verbose', 'help', 'version'];
 const optionsOf: Record<Command, readonly OptionName[]> = {
   demo: common,
   gomus: [...common, 'show-token', 'base-url', 'token'],
@@ -58,9 +61,7 @@ const refusedSecretFlags: Record<string, string> = {
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const first = argv[0];
   const named = first !== undefined && !first.startsWith('-');
-  if (named && !(commands as readonly string[]).includes(first)) {
-    throw new UsageError(`unknown command. Commands: ${commands.join(', ')}.`);
-  }
+  if (named && !(commands as readonly string[]).includes(first)) throw unknownCommand(first);
   const command = (named ? first : 'demo') as Command;
   const rest = named ? argv.slice(1) : [...argv];
   const allowed = optionsOf[command];
@@ -93,6 +94,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     json: values.json === true,
     verbose: values.verbose === true,
     help: values.help === true,
+    version: values.version === true,
     showToken: values['show-token'] === true,
     sandbox: values.sandbox === true,
     baseUrl: text('base-url'),
@@ -122,9 +124,23 @@ function checkOptionNames(args: readonly string[], command: Command, allowed: re
       );
     }
     if (!(allowed as readonly string[]).includes(name)) {
-      throw new UsageError(`--${name} is not an option of auth-check ${command}. See auth-check --help.`);
+      const closest = closestWord(name, allowed);
+      const hint = closest === undefined ? '' : ` Did you mean --${closest}?`;
+      throw new UsageError(`--${name} is not an option of auth-check ${command}.${hint}`);
     }
     // The value of a string option may look like an option; skip it.
     if (value === undefined && definitions[name as OptionName].type === 'string') index++;
   }
+}
+
+/**
+ * The command is echoed only when it looks like a command word: the first argument might be a pasted secret, and a
+ * usage error must not print one.
+ */
+function unknownCommand(word: string): UsageError {
+  const commandList = `Commands: ${commands.join(', ')}.`;
+  if (!/^[a-z][a-z0-9-]{0,19}$/i.test(word)) return new UsageError(`unknown command (not shown). ${commandList}`);
+  const closest = closestWord(word, commands);
+  const hint = closest === undefined ? commandList : `Did you mean "${closest}"? ${commandList}`;
+  return new UsageError(`unknown command "${word}". ${hint}`);
 }

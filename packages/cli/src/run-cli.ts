@@ -4,6 +4,7 @@ import { checkMusimap } from './check-musimap.js';
 import type { CheckContext, CheckResult } from './check-result.js';
 import { writeCheckResult } from './check-result.js';
 import type { CliIo } from './cli-io.js';
+import { cliVersion } from './cli-version.js';
 import { createStderrLogger } from './create-stderr-logger.js';
 import { runDemo } from './demo/run-demo.js';
 import { adviceFor, describeError } from './describe-error.js';
@@ -32,6 +33,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (commandLine.help) {
     io.stdout.write(usage);
+    return exitCodes.ok;
+  }
+  if (commandLine.version) {
+    io.stdout.write(
+      commandLine.json ? `${JSON.stringify({ version: cliVersion() })}\n` : `auth-check ${cliVersion()}\n`,
+    );
     return exitCodes.ok;
   }
   const logger = commandLine.verbose ? createStderrLogger(io.stderr) : undefined;

@@ -19,14 +19,14 @@ musement:
   --application <name>     X-Musement-Application (or MUSEMENT_APPLICATION)
   --username <name>        log in with the password grant as this customer
   --sandbox                use https://sandbox.musement.com
-  --base-url <url>         another host (default https://api.musement.com)
+  --base-url <url>         another host (or MUSEMENT_BASE_URL; default https://api.musement.com)
   The client secret comes from MUSEMENT_CLIENT_SECRET and the password from MUSEMENT_PASSWORD, or is asked
   for with echo off when stdin is a terminal. Never from the command line.
 
 musimap:
   --client-id <id>         client id (or MUSIMAP_CLIENT_ID)
   --environment <name>     a label for the stage: dev, staging, production, ...
-  --base-url <url>         another host (default https://api-v2.musimap.io)
+  --base-url <url>         another host (or MUSIMAP_BASE_URL; default https://api-v2.musimap.io)
   The client secret comes from MUSIMAP_CLIENT_SECRET, or is asked for with echo off in a terminal.
 
 Every command:
@@ -34,6 +34,7 @@ Every command:
   --verbose                print one line per HTTP exchange on stderr (secrets redacted)
   --show-token             also print the access token, e.g. for curl (gomus, musement, musimap)
   -h, --help               show this help
+  --version                print the version of @auth/cli
 
 http:// is accepted for loopback hosts only.
 Exit codes: 0 ok, 1 other error (usage, configuration, API, failed demo), 2 credentials rejected,
