@@ -105,12 +105,7 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
       const state = stateOf(key);
       return state.track(async () => {
         const record = await state.current(request.signal);
-        if (record === undefined) {
-          throw new CredentialsError(
-            `${packageName}: no customer session is stored for this e-mail. Log the customer in with loginCustomer first.`,
-            { reason: 'no_session' },
-          );
-        }
+        if (record === undefined) throw noSession();
         // Kept for a replay: another process may hold a newer token than the one this request carries.
         const spare = request.body === null ? request : request.clone();
         const response = await send(fetch, request, init, state, record);
@@ -134,21 +129,36 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
     );
   };
 
+  /** Best effort: the server may not offer devise's sign-out, or the session may be over already. */
+  const signOut = async (record: CustomerSessionRecord) => {
+    try {
+      await options.api().delete('auth/sign_out', { headers: sessionHeaders(record), retry: 0 });
+    } catch (error) {
+      if (ApiError.isInstance(error) && [401, 404, 405].includes(error.status)) return;
+      warn(
+        { event: 'customer_session.sign_out_failed', status: ApiError.isInstance(error) ? error.status : undefined },
+        'the customer session was forgotten here, but go~mus did not confirm the sign-out',
+      );
+    }
+  };
+
   const handle = (key: string): GomusCustomerSession => ({
-    api: options.api().extend({ headers: { [sessionKeyHeader]: key }, hooks: { beforeError: [sessionRejected] } }),
+    api: options.api().extend({
+      headers: { [sessionKeyHeader]: key },
+      hooks: {
+        // Without a session nothing is sent (and nothing is logged as sent).
+        beforeRequest: [
+          async ({ request }) => {
+            if ((await stateOf(key).current(request.signal)) === undefined) throw noSession();
+          },
+        ],
+        beforeError: [sessionRejected],
+      },
+    }),
     async logout() {
-      const record = await stateOf(key).forget();
-      if (record === undefined) return;
-      try {
-        // Best effort: the server may not offer it, or the session may be over already.
-        await options.api().delete('auth/sign_out', { headers: sessionHeaders(record), retry: 0 });
-      } catch (error) {
-        if (ApiError.isInstance(error) && [401, 404, 405].includes(error.status)) return;
-        warn(
-          { event: 'customer_session.sign_out_failed', status: ApiError.isInstance(error) ? error.status : undefined },
-          'the customer session was forgotten here, but go~mus did not confirm the sign-out',
-        );
-      }
+      const { record, storeError } = await stateOf(key).forget();
+      if (record !== undefined) await signOut(record);
+      if (storeError !== undefined) throw storeError;
     },
   });
 
@@ -219,5 +229,12 @@ function signInRejected(error: Error): Error {
   return new CredentialsError(
     `${packageName}: ${error.method} ${error.url} was rejected with 401: the shop customer's e-mail or password is wrong.`,
     { status: 401, reason: 'invalid_credentials' },
+  );
+}
+
+function noSession(): CredentialsError {
+  return new CredentialsError(
+    `${packageName}: no customer session is stored for this e-mail. Log the customer in with loginCustomer first.`,
+    { reason: 'no_session' },
   );
 }

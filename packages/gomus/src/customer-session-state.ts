@@ -159,13 +159,20 @@ export class CustomerSessionState {
     }
   }
 
-  /** Logout: forgets the session here and in the store; returns the record it held, to sign it out on the server. */
-  async forget(): Promise<CustomerSessionRecord | undefined> {
+  /**
+   * Logout: forgets the session here and in the store. Returns the record it held (to sign it out on the server) and
+   * what the store's delete threw, if it failed: the session is then still stored.
+   */
+  async forget(): Promise<{ record: CustomerSessionRecord | undefined; storeError?: unknown }> {
     const record = this.#record ?? (await this.#read().catch(() => undefined));
     this.#record = undefined;
     await this.#writing;
-    await this.#bounded(() => this.#store.delete(this.key));
-    return record;
+    try {
+      await this.#bounded(() => this.#store.delete(this.key));
+      return { record };
+    } catch (storeError) {
+      return { record, storeError };
+    }
   }
 
   #supersede(accessToken: string): void {

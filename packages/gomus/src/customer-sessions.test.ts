@@ -130,7 +130,9 @@ describe('loginCustomer and customer(email)', () => {
 
   it('fails with CredentialsError no_session when nothing is stored, sending nothing', async () => {
     const emulator = await start();
+    const logged = logger.records.length;
     const error = await failure(clientFor(emulator).customer('nobody@example.com').api.get('whoami'));
+    expect(logger.records.slice(logged).filter(({ message }) => message?.startsWith('http request'))).toEqual([]);
     expect(CredentialsError.isInstance(error)).toBe(true);
     expect((error as CredentialsError).reason).toBe('no_session');
     expect(error.message).toMatch(/^@auth\/gomus: no customer session is stored/);
@@ -337,6 +339,17 @@ describe('the end of a session', () => {
     });
     expect(replay.status).toBe(401);
     await session.logout(); // nothing left: resolves, sends nothing
+  });
+
+  it('a store that fails to delete makes logout reject with its error, after signing out on the server', async () => {
+    const emulator = await start();
+    const { store } = countingStore();
+    const failing: TokenStore = { ...store, delete: async () => Promise.reject(new Error('store is down')) };
+    const session = await clientFor(emulator, { store: failing }).loginCustomer({ email, password, shopUrl });
+    noteIssued(emulator);
+    const error = await failure(session.logout());
+    expect(error.message).toBe('store is down');
+    expect(emulator.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v4/auth/sign_out' });
   });
 
   it('treats a damaged stored record as no session, with a warning that quotes nothing', async () => {
