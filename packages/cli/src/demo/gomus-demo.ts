@@ -63,7 +63,7 @@ export async function startGomusDemo(logger: Logger | undefined): Promise<Provid
         },
       },
       {
-        name: 'expiry → rotation',
+        name: 'revoked → token swap',
         async run() {
           emulator.revoke(currentToken);
           const counters = countersSince(emulator);

@@ -23,7 +23,7 @@ export async function startMusementDemo(logger: Logger | undefined): Promise<Pro
 
   return {
     provider: 'musement',
-    title: 'Musement (password grant, rotating refresh tokens)',
+    title: 'Musement (password grant with rotating refresh tokens; client_credentials)',
     emulator,
     scenarios: [
       {
@@ -92,6 +92,24 @@ export async function startMusementDemo(logger: Logger | undefined): Promise<Pro
             `expected each rejected call replayed once, got ${delta.apiRequests} requests`,
           );
           return `access token expired server-side ${expiries}× → 401, refresh_token grant, replayed → 200; refresh token rotated each time, old one never reused (${expiries} refreshes, 0 logins, 0 reuse)`;
+        },
+      },
+      {
+        // The grant most integrations use: no customer, no refresh token; a new login ahead of expiry instead.
+        name: 'client_credentials',
+        async run() {
+          const counters = countersSince(emulator);
+          const partner = createMusementClient({ ...options, clientSecret });
+          const partnerCities = () => partner.api.get('cities', { searchParams: { limit: 3 } }).json();
+          await Promise.all(Array.from({ length: coldCalls }, partnerCities));
+          const token = await partner.getToken();
+          const delta = counters();
+          check(
+            delta.tokenRequests === 1 && (delta.byGrant.client_credentials ?? 0) === 1,
+            `${coldCalls} calls without a customer made ${JSON.stringify(delta.byGrant)} token requests, expected 1 client_credentials login`,
+          );
+          check(token.refreshToken === undefined, 'the client_credentials answer carried a refresh token');
+          return `a client without username/password: ${coldCalls} parallel calls → 1 login (client_credentials grant), no refresh token, ${formatExpiry(token.expiresAt, Date.now())}`;
         },
       },
       rateLimitScenario(emulator, '/api/v3/cities', cities),

@@ -39,7 +39,7 @@ describe('auth-check demo, in-process', () => {
     expect(names('gomus')).toEqual([
       'first call',
       'cached reuse',
-      'expiry → rotation',
+      'revoked → token swap',
       '429 back-off',
       'bad credential',
     ]);
@@ -47,6 +47,7 @@ describe('auth-check demo, in-process', () => {
       'first login',
       'cached reuse',
       'expiry → refresh',
+      'client_credentials',
       '429 back-off',
       'bad credential',
     ]);
@@ -62,16 +63,17 @@ describe('auth-check demo, in-process', () => {
       for (const scenario of provider.scenarios) expect(scenario, provider.provider).toMatchObject({ passed: true });
     }
 
-    // What the emulators counted: go~mus never asks for a token; Musement logs in once, refreshes twice, and one wrong
-    // secret; Musimap: one login, one renewal ahead, one after the server-side expiry, one wrong secret.
+    // What the emulators counted: go~mus never asks for a token; Musement logs in once, refreshes twice, logs in once
+    // with client_credentials, and one wrong secret; Musimap: one login, one renewal ahead, one after the server-side expiry, one wrong secret.
     expect(byProvider.gomus?.tokenRequests).toBe(0);
-    expect(byProvider.musement?.tokenRequests).toBe(4);
+    expect(byProvider.musement?.tokenRequests).toBe(5);
     expect(byProvider.musimap?.tokenRequests).toBe(4);
     const scenario = (provider: string, name: string) =>
       byProvider[provider]?.scenarios.find((candidate) => candidate.name === name);
     expect(scenario('musement', 'first login')).toMatchObject({ tokenRequests: 1, apiRequests: 10 });
     expect(scenario('musement', 'cached reuse')).toMatchObject({ tokenRequests: 0, apiRequests: 20 });
     expect(scenario('musement', 'expiry → refresh')).toMatchObject({ tokenRequests: 2, apiRequests: 4 });
+    expect(scenario('musement', 'client_credentials')).toMatchObject({ tokenRequests: 1, apiRequests: 10 });
     for (const provider of ['gomus', 'musement', 'musimap']) {
       expect(scenario(provider, '429 back-off')?.durationMs).toBeGreaterThanOrEqual(990);
       expect(scenario(provider, '429 back-off')?.detail).toMatch(/Retry-After: 1 s → waited 1\.\d\d s/);
@@ -79,7 +81,7 @@ describe('auth-check demo, in-process', () => {
     }
 
     // The progress went to stderr as plain lines (not a terminal), one per step.
-    expect(run.stderr.match(/^auth-check demo: .+: passed \(/gm)).toHaveLength(16);
+    expect(run.stderr.match(/^auth-check demo: .+: passed \(/gm)).toHaveLength(17);
     // Closed: nothing listens any more.
     for (const provider of report.providers) await expect(fetch(provider.url)).rejects.toThrow();
   });
@@ -96,9 +98,9 @@ describe('auth-check demo, in-process', () => {
     expect(text).toMatch(/go~mus \(static token\) {2}http:\/\/127\.0\.0\.1:\d+\n/);
     expect(text).toMatch(/^ {2}PASS {2}expiry → refresh +[\d.]+ m?s {2}\S/m);
     expect(text).toContain('5/5 passed · 0 token requests');
-    expect(text).toContain('5/5 passed · 4 token requests');
+    expect(text).toContain('6/6 passed · 5 token requests');
     expect(text).toContain('6/6 passed · 4 token requests');
-    expect(text).toMatch(/All 16 scenarios passed in [\d.]+ s; emulators closed\.\n$/);
+    expect(text).toMatch(/All 17 scenarios passed in [\d.]+ s; emulators closed\.\n$/);
     expect(text).not.toContain('FAIL');
   });
 });

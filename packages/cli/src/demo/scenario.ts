@@ -9,7 +9,7 @@ export interface Scenario {
 /** A provider's flow against its emulator. */
 export interface ProviderDemo {
   provider: 'gomus' | 'musement' | 'musimap';
-  /** E.g. `Musement (password grant, rotating refresh tokens)`. */
+  /** E.g. `Musimap (client token, 3 s lifetime in the demo)`. */
   title: string;
   emulator: EmulatorHandle;
   scenarios: Scenario[];
