@@ -1,7 +1,7 @@
 // The release rehearsal: the contributor flow of CONTRIBUTING.md ("Releasing") and the user flow of the READMEs
 // ("Install"), end to end, against a real npm registry on loopback. Nothing in the repository changes: versions and
 // changelogs are written in a temporary copy. See the root README, "Publishing and installing".
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -262,6 +262,11 @@ async function expectOurCore(project: ScratchProject): Promise<void> {
   const installed = JSON.parse(readFileSync(join(project.directory, 'node_modules/@auth/core/package.json'), 'utf8'));
   const ours = JSON.parse(readFileSync(join(repositoryRoot, 'packages/core/package.json'), 'utf8'));
   expect(installed.description).toBe(ours.description);
+  for (const name of Object.keys(project.ours)) {
+    expect(existsSync(join(project.directory, 'node_modules', name, 'LICENSE')), `${name} ships its LICENSE`).toBe(
+      true,
+    );
+  }
   expect(installed.repository).toEqual(ours.repository);
   report(`  @auth/core@${version} is ours: its integrity is the local registry's, its manifest our repository's`);
 }
