@@ -12,11 +12,25 @@ toolchain="$root/.toolchain"
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 log() { printf '[toolchain] %s\n' "$*" >&2; }
+# Seconds since this script started, for the log: a first run says where a new contributor's wait goes.
+started_at=$(date +%s%N)
+elapsed() { echo "$(( ($(date +%s%N) - started_at) / 100000000 ))" | sed -E 's/([0-9])$/.\1/; s/^\./0./'; }
 
 node_is_recent() {
   command -v node >/dev/null 2>&1 || return 1
   node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>24||(a===24&&b>=11)?0:1)'
 }
+
+# Node and pnpm are fetched side by side (each is one npm install of a few seconds).
+fetch_pnpm() {
+  npm install --global --prefix "$toolchain/pnpm" --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >&2
+}
+pnpm_fetch_pid=""
+if [ ! -x "$toolchain/pnpm/bin/pnpm" ] && [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  log "fetching pnpm@$PNPM_VERSION"
+  fetch_pnpm &
+  pnpm_fetch_pid=$!
+fi
 
 if [ -x "$toolchain/node/bin/node" ]; then
   export PATH="$toolchain/node/bin:$PATH"
@@ -34,21 +48,21 @@ elif ! node_is_recent; then
   mv "$toolchain/node-download/node_modules/$node_pkg/bin" "$toolchain/node/bin"
   rm -rf "$toolchain/node-download"
   export PATH="$toolchain/node/bin:$PATH"
+  log "Node $NODE_VERSION ready ($(elapsed) s)"
 fi
 
-if [ -x "$toolchain/pnpm/bin/pnpm" ]; then
-  export PATH="$toolchain/pnpm/bin:$PATH"
-elif [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
-  log "fetching pnpm@$PNPM_VERSION"
-  npm install --global --prefix "$toolchain/pnpm" --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >&2
-  export PATH="$toolchain/pnpm/bin:$PATH"
+if [ -n "$pnpm_fetch_pid" ]; then
+  wait "$pnpm_fetch_pid" || { log "fetching pnpm@$PNPM_VERSION failed"; exit 1; }
+  log "pnpm $PNPM_VERSION ready ($(elapsed) s)"
 fi
+if [ -x "$toolchain/pnpm/bin/pnpm" ]; then export PATH="$toolchain/pnpm/bin:$PATH"; fi
 
 # Install when node_modules is missing or older than the lockfile.
 stamp="$root/node_modules/.modules.yaml"
 if [ ! -f "$stamp" ] || [ "$root/pnpm-lock.yaml" -nt "$stamp" ]; then
   log "pnpm install --frozen-lockfile"
   (cd "$root" && pnpm install --frozen-lockfile --reporter=append-only >&2)
+  log "workspace installed ($(elapsed) s since start)"
 fi
 
 cd "$root"
