@@ -130,7 +130,9 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   const observe = async (request: Request, init: FetchInit, record: ExchangeRecord): Promise<Response> => {
     const end = telemetry?.attempt({
       method: request.method,
-      url: redactUrl(request.url, context.visibleQueryParameters),
+      get url() {
+        return redactUrl(request.url, context.visibleQueryParameters);
+      },
       resendCount: record.attempt - 1 + (record.replay ? 1 : 0),
       kind: options.kind ?? 'api',
       provider,

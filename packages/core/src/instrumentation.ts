@@ -3,8 +3,8 @@ import type { RenewReason } from './auth-event.js';
 /** One HTTP attempt as instrumentation sees it: nothing secret (the URL is redacted, the token a fingerprint). */
 export interface AttemptInfo {
   method: string;
-  /** The request URL, redacted by the client's allow-list like the logs. */
-  url: string;
+  /** The request URL, redacted by the client's allow-list like the logs (computed when read: redaction costs). */
+  readonly url: string;
   /** 0 for the first attempt of a call; retries and the replay after a 401 count up. */
   resendCount: number;
   /** `token` for a request to a token endpoint. */

@@ -65,25 +65,30 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Instrumentati
   return {
     attempt(info) {
       if (!httpSpans) return () => {};
-      const url = safeUrl(info.url);
-      const attributes: Attributes = {
-        'http.request.method': info.method,
-        'server.address': url?.hostname ?? '',
-        'server.port': url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : 0,
-        'url.full': info.url,
-        'auth.request.kind': info.kind,
-        ...provided(info.provider),
-        ...(info.resendCount > 0 && { 'http.request.resend_count': info.resendCount }),
-        ...(info.tokenFingerprint && { 'auth.token.fingerprint': info.tokenFingerprint }),
-      };
-      const span = tracer.startSpan(info.method, { kind: SpanKind.CLIENT, attributes }, context.active());
+      const span = tracer.startSpan(info.method, { kind: SpanKind.CLIENT }, context.active());
+      // Without an SDK the span is the API's no-op: no attribute is worth building for it, nor for the no-op meter.
+      const recording = span.isRecording();
+      let server: Attributes = {};
+      if (recording) {
+        const full = info.url;
+        const url = safeUrl(full);
+        server = {
+          'server.address': url?.hostname ?? '',
+          'server.port': url ? Number(url.port || (url.protocol === 'https:' ? 443 : 80)) : 0,
+        };
+        span.setAttributes({
+          'http.request.method': info.method,
+          ...server,
+          'url.full': full,
+          'auth.request.kind': info.kind,
+          ...provided(info.provider),
+          ...(info.resendCount > 0 && { 'http.request.resend_count': info.resendCount }),
+          ...(info.tokenFingerprint && { 'auth.token.fingerprint': info.tokenFingerprint }),
+        });
+      }
       const started = performance.now();
       return (end) => {
-        const metric: Attributes = {
-          'http.request.method': info.method,
-          'server.address': attributes['server.address'] as string,
-          'server.port': attributes['server.port'] as number,
-        };
+        const metric: Attributes = { 'http.request.method': info.method, ...server };
         if (end.status !== undefined) {
           span.setAttribute('http.response.status_code', end.status);
           metric['http.response.status_code'] = end.status;

@@ -3,6 +3,7 @@
 // Each row adds one thing to bare ky, or is one of our clients. Run: `node src/attribute-overhead.ts [rounds]`
 // after `pnpm turbo run build`.
 import { createAuthClient } from '@auth/core';
+import { openTelemetry } from '@auth/core/opentelemetry';
 import { retryableStatusCodes } from '@auth/core/provider';
 import { createGomusClient } from '@auth/gomus';
 import { createMusementClient } from '@auth/musement';
@@ -82,6 +83,16 @@ export const variants: Record<string, { api: KyInstance; path: string }> = {
       hooks: { beforeRequest: [async () => undefined] },
     }),
     path: 'tags',
+  },
+  'createMusimapClient + openTelemetry() without SDK': {
+    api: createMusimapClient({
+      baseUrl: origin,
+      clientId: 'a',
+      clientSecret: 'b',
+      fetch: inMemoryFetch,
+      telemetry: openTelemetry(),
+    }).api,
+    path: 'lexicology/tags',
   },
   createMusimapClient: {
     api: createMusimapClient({ baseUrl: origin, clientId: 'a', clientSecret: 'b', fetch: inMemoryFetch }).api,

@@ -127,10 +127,15 @@ export function kyWithNoopAfterResponse(endpoint: Endpoint, token: string): Cont
 }
 
 /** Options passed to our client besides the credentials. */
-export type OurClientOptions = Pick<HttpOptions, 'rateLimit' | 'retry' | 'fetch' | 'logger'>;
+export type OurClientOptions = Pick<HttpOptions, 'rateLimit' | 'retry' | 'fetch' | 'logger' | 'telemetry'>;
 
 /** Our client of the endpoint's provider, as a user creates it. Each call creates a new client (empty cache). */
-export function ourClient(endpoint: Endpoint, options: OurClientOptions = {}, observer?: Observer): Contender {
+export function ourClient(
+  endpoint: Endpoint,
+  options: OurClientOptions = {},
+  observer?: Observer,
+  nameSuffix = '',
+): Contender {
   const { path } = apiPaths[endpoint.kind];
   const http = { ...options, ...(observer ? { fetch: observedFetch(observer, options.fetch) } : {}) };
   if (endpoint.kind === 'musimap') {
@@ -141,8 +146,8 @@ export function ourClient(endpoint: Endpoint, options: OurClientOptions = {}, ob
       ...http,
     });
     return {
-      name: 'createMusimapClient',
-      role: 'ours',
+      name: `createMusimapClient${nameSuffix}`,
+      role: nameSuffix === '' ? 'ours' : 'diagnostic',
       call: (headers) => client.api.get(path, headers ? { headers } : {}).json(),
     };
   }

@@ -1,3 +1,6 @@
+import { openTelemetry } from '@auth/core/opentelemetry';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   axiosAuthRefresh,
   bareFetch,
@@ -67,6 +70,9 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
           kyRefreshRecipe(endpoint),
           axiosAuthRefresh(endpoint),
           kyWithNoopAfterResponse(endpoint, token),
+          // The OpenTelemetry API installed but no SDK registered (every call the API's no-op), then an SDK recording.
+          ourClient(endpoint, { telemetry: openTelemetry() }, undefined, ' + openTelemetry() without SDK'),
+          ourClient(endpoint, { telemetry: openTelemetry(recordingSdk()) }, undefined, ' + openTelemetry() with SDK'),
         );
       }
       const turns = new Map<Contender, Turn[]>(contenders.map((contender) => [contender, []]));
@@ -91,6 +97,7 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
         }
       }
       const ky = turns.get(contenders[1]!)!;
+      const ours = turns.get(contenders[2]!)!;
       const scenario = `1 overhead (${kind}, c=${settings.concurrency})`;
       const providerDetails: Record<string, unknown> = {};
       for (const contender of contenders) {
@@ -115,6 +122,23 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
             contender.role === 'ours' ? { min: overheadTarget } : undefined,
           ),
         );
+        if (contender.name.includes('openTelemetry()')) {
+          // CPU per call against the same client without telemetry, turn by turn (same round, same machine load).
+          const cpuRatio = median(
+            mine.map((turn, index) => turn.cpuMicrosecondsPerCall / ours[index]!.cpuMicrosecondsPerCall),
+          );
+          figures.push(
+            figure(
+              {
+                ...base,
+                figure: 'client CPU / without telemetry',
+                value: round3(cpuRatio),
+                note: 'same client, no telemetry option',
+              },
+              contender.name.includes('without SDK') ? { max: otelNoSdkTarget } : undefined,
+            ),
+          );
+        }
         providerDetails[contender.name] = {
           ratioToKy: ratio,
           throughput,
@@ -134,3 +158,18 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
 }
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/** The OpenTelemetry API with no SDK must cost nothing measurable: within 2% of the client without it. */
+const otelNoSdkTarget = 1.02;
+
+/** An SDK that records every span and metric, exporting to nowhere: what recording itself costs. */
+function recordingSdk() {
+  const discard = {
+    export: (_spans: unknown, done: (result: { code: 0 }) => void) => done({ code: 0 }),
+    shutdown: async () => {},
+  };
+  return {
+    tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(discard as never)] }),
+    meterProvider: new MeterProvider(),
+  };
+}
