@@ -138,7 +138,10 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   const shared = {
     ...options,
     ...(options.rateLimit !== undefined && { rateLimit: resolveRateLimiter(options.rateLimit, packageName) }),
-    visibleQueryParameters: [...(options.visibleQueryParameters ?? []), 'locale[]'],
+    // Anything but an array is left for core to refuse with a ConfigError naming the option.
+    ...((options.visibleQueryParameters === undefined || Array.isArray(options.visibleQueryParameters)) && {
+      visibleQueryParameters: [...(options.visibleQueryParameters ?? []), 'locale[]'],
+    }),
   };
   const definition = {
     packageName,

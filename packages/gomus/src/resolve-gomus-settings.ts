@@ -70,7 +70,7 @@ export function resolveGomusSettings(options: GomusClientOptions): GomusSettings
     });
   }
   // Order documents are fetched with the order token in the query (`?token=`): its value is never shown.
-  if (options.visibleQueryParameters?.includes('token')) {
+  if (Array.isArray(options.visibleQueryParameters) && options.visibleQueryParameters.includes('token')) {
     throw new ConfigError(
       `${packageName}: visibleQueryParameters may not show 'token': go~mus puts order tokens there, and they are secrets.`,
       { option: 'visibleQueryParameters' },
@@ -79,6 +79,9 @@ export function resolveGomusSettings(options: GomusClientOptions): GomusSettings
   const store = options.store as unknown as Record<string, unknown> | null | undefined;
   if (store !== undefined && !['get', 'set', 'delete'].every((name) => typeof store?.[name] === 'function')) {
     throw new ConfigError(`${packageName}: store must be a TokenStore (get, set and delete).`, { option: 'store' });
+  }
+  if (options.clock !== undefined && typeof (options.clock as { now?: unknown } | null)?.now !== 'function') {
+    throw new ConfigError(`${packageName}: clock must be an object with a now() method.`, { option: 'clock' });
   }
   return { baseUrl, token, unknownFieldLogLevel, customerUpdateRequest };
 }

@@ -201,6 +201,9 @@ describe('customers by path and all-digit foreign_ids', () => {
     expect(() => clientFor(emulator, { customerUpdateRequest: 'wrapped' as 'by-id' })).toThrow(
       /customerUpdateRequest must be 'flat' or 'by-id'/,
     );
+    // The other new options are checked at construction too.
+    expect(() => clientFor(emulator, { store: { get: async () => undefined } as never })).toThrow(/store must be/);
+    expect(() => clientFor(emulator, { clock: Date.now as never })).toThrow(/clock must be/);
   });
 
   it('refuses an all-digit foreign_id with a ConfigError that says why, sending nothing', async () => {

@@ -5,6 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { rejection } from '../../testing/src/test-support/rejection.js';
 import { createMusimapClient } from './create-musimap-client.js';
 
+const { clientId, clientSecret } = musimapTestCredentials;
 const emulators: EmulatorHandle[] = [];
 const errors: unknown[] = [];
 const tokens: string[] = [];
@@ -18,7 +19,7 @@ afterAll(() => {
 async function start() {
   const emulator = await startMusimapEmulator();
   emulators.push(emulator);
-  const client = createMusimapClient({ baseUrl: emulator.url, ...musimapTestCredentials, retry: { limit: 0 } });
+  const client = createMusimapClient({ baseUrl: emulator.url, clientId, clientSecret, retry: { limit: 0 } });
   tokens.push((await client.getToken()).accessToken);
   return { emulator, client };
 }

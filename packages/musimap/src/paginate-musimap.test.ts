@@ -7,6 +7,7 @@ import { rejection } from '../../testing/src/test-support/rejection.js';
 import { createMusimapClient } from './create-musimap-client.js';
 import { tokenPath } from './test-support/emulator-helpers.js';
 
+const { clientId, clientSecret } = musimapTestCredentials;
 type Tag = { id: string; name: string; category: string };
 
 const emulators: EmulatorHandle[] = [];
@@ -17,7 +18,7 @@ afterEach(async () => {
 async function start() {
   const emulator = await startMusimapEmulator();
   emulators.push(emulator);
-  const client = createMusimapClient({ baseUrl: emulator.url, ...musimapTestCredentials, retry: { limit: 0 } });
+  const client = createMusimapClient({ baseUrl: emulator.url, clientId, clientSecret, retry: { limit: 0 } });
   return { emulator, client };
 }
 
