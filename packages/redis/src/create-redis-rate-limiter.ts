@@ -36,10 +36,17 @@ interface Answer {
   granted: boolean;
   /** Until that slot, or until the nearest slot when refused, in ms. */
   waitMs: number;
+  /** Redis answered (else this process's share did). */
+  shared: boolean;
 }
 
 /** A process counts as sharing the limit for this long after its last acquisition. */
 const presenceUs = 15_000_000;
+/**
+ * After Redis answers again, each process also keeps to its share for this long: the other processes' clients
+ * reconnect one by one (within about a second with `failFastRedisOptions`), and meanwhile still send at their shares.
+ */
+const settleMs = 3_000;
 const maxTimerMs = 2_147_483_647;
 
 /**
@@ -95,6 +102,8 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
 
   let processes = expectedProcesses;
   let outage = false;
+  /** Until then (`performance.now()`), back from an outage: slots also keep to this process's share. */
+  let settleUntil = 0;
   let closed = false;
   /** The fallback's own GCRA state (performance.now() ms). */
   let localTat = 0;
@@ -144,7 +153,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   };
 
   /** This process's share of the limit, while Redis cannot be asked. */
-  const reserveHere = (maxWaitMs: number): Omit<Answer, 'confirmed'> => {
+  const reserveHere = (maxWaitMs: number): Omit<Answer, 'confirmed' | 'shared'> => {
     const shareIntervalMs = intervalMs * processes;
     const toleranceMs = (Math.max(1, Math.floor(burst / processes)) - 1) * shareIntervalMs;
     const now = performance.now();
@@ -188,7 +197,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
         if (Array.isArray(reply) && reply.length === 5 && reply.every(Number.isFinite)) {
           const [confirmed, granted, waitUs, present, pauseUs] = reply as number[];
           const now = performance.now();
-          processes = Math.max(1, present!);
+          if (outage) settleUntil = now + settleMs;
+          // While the fleet comes back, the share stays the one the outage began with.
+          processes = now < settleUntil ? Math.max(processes, present!) : Math.max(1, present!);
           if (outage) {
             outage = false;
             logger.info(
@@ -197,7 +208,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
             );
           }
           if (pauseUs! > 0) holdUntil(now + pauseUs! / 1000);
-          return { confirmed: confirmed === 1, granted: granted === 1, waitMs: waitUs! / 1000 };
+          return { confirmed: confirmed === 1, granted: granted === 1, waitMs: waitUs! / 1000, shared: true };
         }
         failure = `${packageName}: acquireRateLimit failed: an unexpected reply.`;
       } catch (error) {
@@ -219,11 +230,34 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
       );
     }
     const confirmed = !confirm || performance.now() >= pausedUntil;
-    return waiter === undefined ? { confirmed, granted: false, waitMs: 0 } : { confirmed, ...reserveHere(maxWaitMs) };
+    const shared = false;
+    return waiter === undefined
+      ? { confirmed, granted: false, waitMs: 0, shared }
+      : { confirmed, shared, ...reserveHere(maxWaitMs) };
+  };
+
+  /**
+   * The head goes out now: the fallback's schedule follows along, so that when Redis goes away this process's first
+   * slot of its own is a share's interval after its last one.
+   */
+  const sending = () => {
+    localTat = Math.max(localTat, performance.now() + intervalMs * processes);
+  };
+  /** Grants the head its slot (the caller behind it, when the head gave up meanwhile). */
+  const grantHead = () => {
+    sending();
+    queue.shift()?.grant();
   };
 
   const take = (answer: Answer) => {
-    held = answer.granted ? { dueAt: performance.now() + answer.waitMs, confirm: answer.waitMs > 0 } : undefined;
+    if (!answer.granted) {
+      held = undefined;
+      return;
+    }
+    const now = performance.now();
+    // Settling after an outage: no sooner than this process's share allows either.
+    const dueAt = Math.max(now + answer.waitMs, answer.shared && now < settleUntil ? localTat : 0);
+    held = { dueAt, confirm: dueAt > now };
   };
 
   /**
@@ -256,18 +290,23 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
           holding = false;
           continue;
         }
+        // Due long ago (the event loop was stalled): every process would send its late slot at once. Ask anew.
+        if (now - held.dueAt > intervalMs) {
+          held = undefined;
+          continue;
+        }
         if (!held.confirm) {
           held = undefined;
-          queue.shift()?.grant();
+          grantHead();
           continue;
         }
         const next = queue[1];
         serving = next;
+        sending(); // before the fallback, if it answers, reserves the next slot
         const answer = await ask(true, next);
         serving = undefined;
         held = undefined;
-        // The head, or the caller behind it when the head gave up meanwhile.
-        if (answer.confirmed) queue.shift()?.grant();
+        if (answer.confirmed) grantHead();
         if (answer.granted) take(answer);
         else if (next !== undefined && queue.includes(next)) next.refuse(answer.waitMs);
       }
