@@ -15,6 +15,7 @@ const httpOptionNames = {
   maxResponseBytes: true,
   telemetry: true,
   onEvent: true,
+  userAgent: true,
 } as const satisfies { readonly [Name in keyof Required<HttpOptions>]: true };
 
 /**

@@ -14,6 +14,8 @@ import { validateHttpOptions } from './validate-http-options.js';
 export interface ProviderDefinition {
   /** Starts every message and log record, e.g. `@auth/musimap`. */
   packageName: string;
+  /** The package's version, for the User-Agent (`<packageName>/<version> <runtime>/<version>`). */
+  version: string;
   /** The `provider` field of every log record and the first part of the token key, e.g. `musimap`. */
   provider: string;
   /** The caller's options: only their `HttpOptions` and `TokenLifecycleOptions` are read here. */
@@ -85,7 +87,8 @@ export function createProviderClient(definition: ProviderDefinition): ProviderCl
     packageName,
     logFields,
     secrets,
-    ...(definition.headers && { headers: definition.headers }),
+    // Named on every request, token requests included; the provider's (and the caller's) headers come after it.
+    headers: { 'user-agent': userAgent(definition, options.userAgent), ...definition.headers },
   };
 
   const kit: ProviderKit = { packageName, provider, options, http: shared, secrets, logFields };
@@ -107,4 +110,15 @@ export function createProviderClient(definition: ProviderDefinition): ProviderCl
     close: async () => manager?.close(),
     manager,
   };
+}
+
+/** `<application> <package>/<version> <runtime>/<version>`, the runtime as it names itself (node, bun, deno). */
+function userAgent({ packageName, version }: ProviderDefinition, application: string | undefined): string {
+  const runtime = globalThis as { Bun?: { version: string }; Deno?: { version: { deno: string } } };
+  const engine = runtime.Bun
+    ? `bun/${runtime.Bun.version}`
+    : runtime.Deno
+      ? `deno/${runtime.Deno.version.deno}`
+      : `node/${typeof process === 'undefined' ? 'unknown' : process.versions.node}`;
+  return `${application === undefined ? '' : `${application} `}${packageName}/${version} ${engine}`;
 }

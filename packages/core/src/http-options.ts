@@ -37,6 +37,11 @@ export interface HttpOptions {
    * @default none (nothing is measured)
    */
   telemetry?: Instrumentation;
+  /**
+   * Your application's product token, put first in the User-Agent of every request, e.g. `my-shop/2.1`. The rest names
+   * the package and runtime: `my-shop/2.1 @auth/musement/1.2.0 node/24.11.0`. @default none
+   */
+  userAgent?: string;
   /** Receives typed token lifecycle events (renewed, rejected, store unavailable, paused, ...). @default none */
   onEvent?: AuthEventListener;
 }

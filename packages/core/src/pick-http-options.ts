@@ -12,6 +12,7 @@ const httpOptionNames = [
   'maxResponseBytes',
   'telemetry',
   'onEvent',
+  'userAgent',
 ] as const satisfies ReadonlyArray<keyof HttpOptions>;
 
 /** The `HttpOptions` a provider's options carry, without the provider's own ones and without undefined values. */

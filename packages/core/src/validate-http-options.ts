@@ -26,6 +26,12 @@ export function validateHttpOptions(options: HttpOptions, packageName: string): 
     fail('allowInsecureHttp', 'must be a boolean');
   }
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') fail('onEvent', 'must be a function');
+  if (
+    options.userAgent !== undefined &&
+    !(typeof options.userAgent === 'string' && /^[\x21-\x7e][\x20-\x7e]{0,199}$/.test(options.userAgent))
+  ) {
+    fail('userAgent', 'must be a product token of printable ASCII, e.g. "my-shop/2.1"');
+  }
   const telemetry = options.telemetry as unknown as Record<string, unknown> | undefined;
   if (
     telemetry !== undefined &&

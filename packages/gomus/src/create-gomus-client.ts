@@ -37,6 +37,7 @@ import {
   whoAmIShape,
 } from './gomus-records.js';
 import { mapGomusError } from './map-gomus-error.js';
+import { packageVersion } from './package-version.js';
 import { type PaginateOptions, paginate } from './paginate.js';
 import { parseRecord } from './parse-record.js';
 import { pollAccepted } from './poll-accepted.js';
@@ -145,6 +146,7 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   };
   const definition = {
     packageName,
+    version: packageVersion,
     provider: 'gomus',
     options: shared,
     apiUrl: `${settings.baseUrl}/api/v4/`,

@@ -44,4 +44,23 @@ describe('one assembly: the token client and the API client are one client', () 
     expect(tokenEvents.length).toBeGreaterThan(0);
     for (const entry of tokenEvents) expect(entry.record.provider).toBe('musement');
   });
+
+  it('names the package, its version and the runtime in the User-Agent of every request, after the application', async () => {
+    const emulator = await startMusementEmulator();
+    emulators.push(emulator);
+    const musement = createMusementClient({
+      baseUrl: emulator.url,
+      clientId,
+      clientSecret,
+      application,
+      userAgent: 'my-shop/2.1',
+    });
+    await musement.api.get('cities').json();
+    const agents = emulator.requests.map((request) => request.headers['user-agent']);
+    expect(agents).toHaveLength(2); // the login and the call
+    for (const agent of agents) expect(agent).toMatch(/^my-shop\/2\.1 @auth\/musement\/[\w.-]+ node\/\d+\.\d+\.\d+$/);
+    expect(() =>
+      createMusementClient({ baseUrl: emulator.url, clientId, clientSecret, application, userAgent: 'bad\r\nX: 1' }),
+    ).toThrow(/userAgent/);
+  });
 });

@@ -5,6 +5,7 @@ import { createCustomerSessions } from './create-customer-sessions.js';
 import { createMusementTokenSource } from './create-musement-token-source.js';
 import type { MusementClientOptions } from './musement-client-options.js';
 import type { MusementCustomerCredentials, MusementCustomerSession } from './musement-customer-session.js';
+import { packageVersion } from './package-version.js';
 import { packageName, resolveMusementSettings } from './resolve-musement-settings.js';
 
 /** A Musement API v3 client. */
@@ -56,6 +57,7 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
   let kit: ProviderKit | undefined;
   const client = createProviderClient({
     packageName,
+    version: packageVersion,
     provider: 'musement',
     options: { ...options, store },
     apiUrl: `${baseUrl}/api/v3/`,

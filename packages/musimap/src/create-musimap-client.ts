@@ -5,6 +5,7 @@ import { createMusimapTokenSource } from './create-musimap-token-source.js';
 import { mapMusimapError } from './map-musimap-error.js';
 import type { MusimapClientOptions } from './musimap-client-options.js';
 import { packageName } from './package-name.js';
+import { packageVersion } from './package-version.js';
 import { type MusimapPaginateOptions, paginateMusimap } from './paginate-musimap.js';
 import { resolveMusimapSettings } from './resolve-musimap-settings.js';
 import { type MusimapResponse, unwrapEnvelope } from './unwrap-envelope.js';
@@ -45,6 +46,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
   const { baseUrl, clientId, environment } = settings;
   const client = createProviderClient({
     packageName,
+    version: packageVersion,
     provider: 'musimap',
     options,
     apiUrl: baseUrl,
