@@ -6,6 +6,7 @@ import { createMusementTokenSource } from './create-musement-token-source.js';
 import type { MusementClientOptions } from './musement-client-options.js';
 import type { MusementCustomerCredentials, MusementCustomerSession } from './musement-customer-session.js';
 import { packageVersion } from './package-version.js';
+import { type MusementPaginateOptions, paginateMusement } from './paginate-musement.js';
 import { packageName, resolveMusementSettings } from './resolve-musement-settings.js';
 
 /** A Musement API v3 client. */
@@ -35,6 +36,12 @@ export interface MusementClient {
    * @example const me = await musement.customer(username).api.get('me').json();
    */
   customer(username: string): MusementCustomerSession;
+  /**
+   * Every item of a list endpoint (limit/offset, no total: a page shorter than `limit` is the last), page after page;
+   * bounded by `maxPages`, ended by a page served twice, stopped by `signal`. See `MusementPaginateOptions`.
+   * @example for await (const city of musement.paginate<City>('cities', { limit: 50 })) console.log(city.name);
+   */
+  paginate<T = unknown>(path: string, options?: MusementPaginateOptions): AsyncGenerator<T, void, undefined>;
 }
 
 /**
@@ -80,5 +87,6 @@ export function createMusementClient(options: MusementClientOptions = {}): Musem
     close: client.close,
     loginCustomer: sessions.loginCustomer,
     customer: sessions.customer,
+    paginate: <T>(path: string, options?: MusementPaginateOptions) => paginateMusement<T>(client.api, path, options),
   };
 }

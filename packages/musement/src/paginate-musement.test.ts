@@ -136,4 +136,14 @@ describe('paginateMusement', () => {
     expect(read).toHaveLength(2);
     expect(cityPages(emulator)).toHaveLength(1);
   });
+
+  it('is musement.paginate on the client, the same iterator', async () => {
+    const emulator = await startMusementEmulator();
+    emulators.push(emulator);
+    const musement = createMusementClient({ baseUrl: emulator.url, clientId, clientSecret, application, retry: 0 });
+    const viaClient = await collect(musement.paginate<City>('cities', { limit: 6 }));
+    const viaFunction = await collect(paginateMusement<City>(musement.api, 'cities', { limit: 6 }));
+    expect(viaClient.length).toBeGreaterThan(6);
+    expect(viaClient).toEqual(viaFunction);
+  });
 });
