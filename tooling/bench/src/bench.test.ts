@@ -7,6 +7,7 @@ import type { ScenarioResult } from './report.ts';
 import { runColdHerd } from './scenarios/cold-herd.ts';
 import { runExpiry } from './scenarios/expiry.ts';
 import { fleetSkipReason, runFleet } from './scenarios/fleet.ts';
+import { fleetRateLimitSkipReason, runFleetRateLimit } from './scenarios/fleet-rate-limit.ts';
 import { runFootprint } from './scenarios/footprint.ts';
 import { runManyCustomers } from './scenarios/many-customers.ts';
 import { runOverhead } from './scenarios/overhead.ts';
@@ -125,6 +126,35 @@ describe('pnpm bench, every scenario run tiny', () => {
       expect(figureValue(result, ours, 'logins')).toBe(40);
       expect(figureValue(result, ours, 'refreshes per customer per expiry')).toBe(1);
       expect(figureValue(result, ours, 'refresh tokens sent twice')).toBe(0);
+    },
+  );
+
+  // Its own builds (core, testing, musimap, redis) and redis-server: whatever the other scenarios need.
+  const fleetRateLimitSkip = fleetRateLimitSkipReason();
+  it.runIf(fleetRateLimitSkip === undefined)(
+    '8 fleet rate limit: goodput and 429 share without a limiter, per process, and shared through Redis',
+    async () => {
+      const result = await runFleetRateLimit({ processes: 2, requestsPerSecond: 20, durationMs: 600, concurrency: 1 });
+      expectEveryFigureMeasured(result);
+      expect(result.figures.map((item) => item.contender)).toEqual(
+        expect.arrayContaining([
+          '2 × createMusimapClient, no rateLimit',
+          '2 × createMusimapClient, rateLimit 20/s each',
+          '2 × createMusimapClient + createRedisRateLimiter 20/s shared',
+        ]),
+      );
+    },
+  );
+
+  it.runIf(fleetRateLimitSkip !== undefined)(
+    '8 fleet rate limit: says why it is skipped, and fails instead under AUTH_REQUIRE_REDIS=1',
+    async () => {
+      expect(
+        process.env.AUTH_REQUIRE_REDIS,
+        `the fleet rate limit scenario cannot run (${fleetRateLimitSkip}), and AUTH_REQUIRE_REDIS=1 forbids skipping it`,
+      ).not.toBe('1');
+      const result = await runFleetRateLimit();
+      expect(result.skipped).toBe(fleetRateLimitSkip);
     },
   );
 });

@@ -1,8 +1,8 @@
-// One process of a fleet sharing a provider's rate limit: a Musimap client calling the emulator with `concurrency`
-// calls in flight until the parent says stop. Its `rateLimit` is, by `config.limiter`: 'redis' a createRedisRateLimiter
-// on the shared Redis, 'local' core's per-process limiter at the same rate, 'none' nothing. It loads the BUILT packages
-// (dist): a child process cannot load the TypeScript sources. Started by start-rate-limit-fleet.ts (tests) and the
-// bench's fleet rate limit scenario with fork(); talks to its parent over IPC.
+// One process of a fleet sharing a provider's rate limit: a Musimap client that gets its token, says 'ready', then
+// keeps `concurrency` calls in flight from 'go' until the parent says stop. Its `rateLimit` is, by `config.limiter`:
+// 'redis' a createRedisRateLimiter on the shared Redis, 'local' core's per-process limiter at the same rate, 'none'
+// nothing. It loads the BUILT packages (dist): a child process cannot load the TypeScript sources. Started by
+// start-rate-limit-fleet.ts (tests) and the bench's fleet rate limit scenario with fork(); talks to its parent over IPC.
 import { Redis } from 'ioredis';
 
 const config = JSON.parse(process.argv[2]);
@@ -45,21 +45,26 @@ let running = true;
 let succeeded = 0;
 let failed = 0;
 const errors = [];
+let go;
+const started = new Promise((resolve) => {
+  go = resolve;
+});
 process.on('message', (message) => {
+  if (message === 'go') go();
   if (message === 'stop') running = false;
 });
 process.on('disconnect', () => {
   running = false;
+  go();
 });
 
+const call = () =>
+  musimap.api.get('lexicology/tags', { searchParams: { limit: 1 }, headers: { 'x-fleet-member': config.name } }).json();
 const worker = async () => {
   while (running) {
     try {
-      await musimap.api
-        .get('lexicology/tags', { searchParams: { limit: 1 }, headers: { 'x-fleet-member': config.name } })
-        .json();
+      await call();
       succeeded += 1;
-      if (succeeded === 1) send({ type: 'ready' });
     } catch (error) {
       failed += 1;
       if (errors.length < 5) errors.push(`${error?.name}: ${error?.message}`);
@@ -68,7 +73,19 @@ const worker = async () => {
     }
   }
 };
-send({ type: 'started', pid: process.pid });
+
+// Ready once it holds a token (one call, retried until it succeeds); the calls counted start at 'go'.
+for (let attempt = 0; ; attempt++) {
+  try {
+    await call();
+    break;
+  } catch (error) {
+    if (attempt >= 50) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+send({ type: 'ready' });
+await started;
 await Promise.all(Array.from({ length: config.concurrency }, worker));
 send({ type: 'summary', succeeded, failed, errors });
 await rateLimit?.close?.();

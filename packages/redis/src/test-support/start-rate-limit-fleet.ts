@@ -38,8 +38,10 @@ export interface RateLimitFleetMember {
   /** Its limiter's warnings and info records. */
   readonly logs: RateLimitMemberLog[];
   readonly output: string[];
-  /** Resolves after its first successful call. */
+  /** Resolves once it holds a token (its first call succeeded); it then waits for `go()`. */
   readonly ready: Promise<void>;
+  /** Starts its calls: the ones its summary counts. */
+  go(): void;
   /** Asks it to finish its calls and report. */
   stop(): Promise<RateLimitMemberSummary>;
 }
@@ -93,6 +95,9 @@ function startMember(options: RateLimitFleetOptions, name: string): RateLimitFle
     logs,
     output,
     ready,
+    go() {
+      if (child.connected) child.send('go');
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null && child.connected) child.send('stop');
       await exited;

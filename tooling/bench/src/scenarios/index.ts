@@ -2,6 +2,7 @@ import type { ScenarioResult } from '../report.ts';
 import { runColdHerd } from './cold-herd.ts';
 import { runExpiry } from './expiry.ts';
 import { runFleet } from './fleet.ts';
+import { runFleetRateLimit } from './fleet-rate-limit.ts';
 import { runFootprint } from './footprint.ts';
 import { runManyCustomers } from './many-customers.ts';
 import { runOverhead } from './overhead.ts';
@@ -16,4 +17,5 @@ export const scenarios: Record<string, { name: string; run: () => Promise<Scenar
   '5': { name: '5 fleet', run: () => runFleet() },
   '6': { name: '6 footprint', run: () => runFootprint() },
   '7': { name: '7 many customers', run: () => runManyCustomers() },
+  '8': { name: '8 fleet rate limit', run: () => runFleetRateLimit() },
 };
