@@ -26,6 +26,7 @@ if (config.limiter === 'redis') {
     client: redis,
     key: { provider: 'musimap', baseUrl: config.emulatorUrl, clientId: config.clientId },
     requestsPerSecond: config.requestsPerSecond,
+    ...(config.arrivalJitterMs !== undefined && { arrivalJitterMs: config.arrivalJitterMs }),
     logger,
   });
 } else if (config.limiter === 'local') {
