@@ -58,7 +58,8 @@ const maxTimerMs = 2_147_483_647;
  *   caller whose turn is further away than it can wait is refused at once (`RateLimiterBusy`, which the engine
  *   turns into a `RateLimitError` with `source: 'client'`); an aborted caller leaves at once.
  * - `pause(untilEpochMs)` (a provider's `Retry-After`) is stored in Redis and read by the same script: every process
- *   holds until then. A slot granted before the pause was stored still goes out: at most one per process.
+ *   holds until then. A slot held for a later time is confirmed by that script when it falls due, so only requests
+ *   already sent when the pause reached Redis still arrive.
  * - Redis unreachable: each process keeps to its share (`requestsPerSecond` / processes seen), logs one warning, and
  *   goes back to the shared budget when Redis answers again.
  *
