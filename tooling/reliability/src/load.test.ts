@@ -81,10 +81,12 @@ describe.concurrent('load', () => {
 });
 
 /**
- * The heap may grow by this much per call as a trend over the rounds (2,000 calls: 200 KB a round, about 1% of a
+ * The heap may grow by this much per call as a trend over the rounds (2,000 calls: 800 KB a round, about 4% of a
  * 20 MB heap); a client keeping anything per call (a response, a record, a timer) grows by kilobytes per call.
+ * Measured alone, the three providers trend at 10-50 B per call; inside the whole suite on two busy cores one run
+ * reached 178 B, which is collection timing, not a leak.
  */
-const maxHeapGrowthPerCallBytes = 100;
+const maxHeapGrowthPerCallBytes = 400;
 
 /**
  * The heap's growth per call across rounds: the median of the slopes between every two rounds (Theil-Sen), so one
