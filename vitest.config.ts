@@ -9,6 +9,7 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 const alias = [
   { find: /^@auth\/core\/provider$/, replacement: `${packagesDir}core/src/provider.ts` },
   { find: /^@auth\/core\/opentelemetry$/, replacement: `${packagesDir}core/src/opentelemetry.ts` },
+  { find: /^@auth\/core\/file-token-store$/, replacement: `${packagesDir}core/src/file-token-store.ts` },
   ...readdirSync(packagesDir).map((name) => ({
     find: new RegExp(`^@auth/${name}$`),
     replacement: `${packagesDir}${name}/src/index.ts`,

@@ -19,7 +19,7 @@ async function deadPid(): Promise<number> {
   await new Promise((resolve) => child.once('exit', resolve));
   return child.pid!;
 }
-const builtCore = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const builtCore = fileURLToPath(new URL('../dist/file-token-store.js', import.meta.url));
 
 let directory: string;
 beforeEach(async () => {

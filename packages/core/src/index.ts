@@ -1,5 +1,6 @@
 // The application surface of @auth/core: what code that uses a provider client, or wires its own, imports.
-// Provider authors find the kit in `@auth/core/provider` (provider.ts). Not exported on purpose: option
+// Provider authors find the kit in `@auth/core/provider` (provider.ts); the Node-only `FileTokenStore` is in
+// `@auth/core/file-token-store`, so that importing a provider loads nothing of node:fs. Not exported on purpose: option
 // validation, timer limits, refresh-window arithmetic and the defaults objects: they are decisions of the engine,
 // not extension points.
 export { type Clock, systemClock } from './clock.js';
@@ -12,7 +13,6 @@ export { CredentialsError } from './errors/credentials-error.js';
 export { NetworkError } from './errors/network-error.js';
 export { RateLimitError } from './errors/rate-limit-error.js';
 export { RedirectError } from './errors/redirect-error.js';
-export { FileTokenStore, type FileTokenStoreOptions } from './file-token-store.js';
 export type { HttpOptions } from './http-options.js';
 export { type Logger, silentLogger } from './logger.js';
 export { MemoryTokenStore } from './memory-token-store.js';

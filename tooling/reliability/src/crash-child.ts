@@ -23,6 +23,9 @@ const loop = setting('LOOP') === '1';
 const packagesDirectory = setting('PACKAGES_DIRECTORY');
 
 const core = (await import(pathToFileURL(`${packagesDirectory}/core/dist/index.js`).href)) as typeof Core;
+const { FileTokenStore } = (await import(
+  pathToFileURL(`${packagesDirectory}/core/dist/file-token-store.js`).href
+)) as typeof import('@auth/core/file-token-store');
 const musement = (await import(pathToFileURL(`${packagesDirectory}/musement/dist/index.js`).href)) as typeof Musement;
 
 const fingerprint = (value: string | undefined) =>
@@ -30,7 +33,7 @@ const fingerprint = (value: string | undefined) =>
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const waitForKill = () => new Promise<never>(() => setInterval(() => {}, 60_000));
 
-const fileStore = new core.FileTokenStore(setting('STORE_PATH'));
+const fileStore = new FileTokenStore(setting('STORE_PATH'));
 const store: Core.TokenStore = {
   get: (key) => fileStore.get(key),
   delete: (key) => fileStore.delete(key),

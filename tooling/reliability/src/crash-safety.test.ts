@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileTokenStore } from '@auth/core';
+import { FileTokenStore } from '@auth/core/file-token-store';
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitUntil } from '../../../packages/testing/src/shared/wait-until.js';

@@ -84,11 +84,10 @@ describe('runtimes: the providers from dist, against the emulators', () => {
     }
   });
 
-  it('says what a provider loads from the runtime at import time: today @auth/core loads node:fs (FileTokenStore) and friends for every provider', () => {
+  it('says what a provider loads from the runtime at import time: node:crypto only (FileTokenStore is a subpath of its own)', () => {
     // A runtime without these modules (a browser, a worker without Node compatibility) cannot import a provider.
-    // When core moves FileTokenStore and its Node-only imports out of its main entry, this list shrinks: update it
-    // and the READMEs' "Runtimes" notes together.
-    const nodeOnly = ['node:crypto', 'node:fs/promises', 'node:os', 'node:path'];
+    // Update this list and the READMEs' "Runtimes" notes together.
+    const nodeOnly = ['node:crypto'];
     for (const provider of providers) {
       const loaded = loadTimeBuiltins(join(packagesDirectory, provider, 'dist/index.js'), packagesDirectory);
       console.log(`@auth/${provider} loads at import time: ${loaded.join(', ') || 'no runtime built-in'}`);
