@@ -1,3 +1,5 @@
+import { editDistance } from '@auth/core/provider';
+
 /**
  * The word of `candidates` a mistyped one most likely meant: one it begins (`mus` → `musement`, the shortest), else
  * the nearest by edit distance when at most 2 edits away. Undefined when none is close.
@@ -12,17 +14,4 @@ export function closestWord(word: string, candidates: readonly string[]): string
     if (best === undefined || distance < best.distance) best = { candidate, distance };
   }
   return best !== undefined && best.distance <= 2 ? best.candidate : undefined;
-}
-
-function editDistance(left: string, right: string): number {
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
-  for (let row = 1; row <= left.length; row++) {
-    const current = [row];
-    for (let column = 1; column <= right.length; column++) {
-      const substitution = (previous[column - 1] as number) + (left[row - 1] === right[column - 1] ? 0 : 1);
-      current[column] = Math.min((previous[column] as number) + 1, (current[column - 1] as number) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[right.length] as number;
 }

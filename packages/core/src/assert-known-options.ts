@@ -1,3 +1,4 @@
+import { editDistance } from './edit-distance.js';
 import { ConfigError } from './errors/config-error.js';
 import type { HttpOptions } from './http-options.js';
 import type { TokenLifecycleOptions } from './pick-token-lifecycle-options.js';
@@ -106,18 +107,4 @@ function closestName(unknown: string, known: readonly string[]): string | undefi
   }
   if (best === undefined) return undefined;
   return best.distance <= Math.max(2, Math.floor(unknown.length / 3)) ? best.name : undefined;
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(left: string, right: string): number {
-  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
-  for (let row = 1; row <= left.length; row++) {
-    const current = [row];
-    for (let column = 1; column <= right.length; column++) {
-      const substitution = (previous[column - 1] as number) + (left[row - 1] === right[column - 1] ? 0 : 1);
-      current[column] = Math.min((previous[column] as number) + 1, (current[column - 1] as number) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[right.length] as number;
 }

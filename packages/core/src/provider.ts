@@ -20,6 +20,7 @@ export { createSecretScrubber, type SecretScrubber } from './create-secret-scrub
 export { createSessionTokenSource, type SessionTokenSourceOptions } from './create-session-token-source.js';
 export { createTokenClient, type TokenClientOptions } from './create-token-client.js';
 export { createTokenKey, type TokenKeyParts } from './create-token-key.js';
+export { editDistance } from './edit-distance.js';
 export type { ApiErrorOptions, ErrorContext, ExchangeErrorOptions } from './errors/api-error.js';
 export type { AuthErrorOptions } from './errors/auth-error.js';
 export { extendSecretScrubber } from './extend-secret-scrubber.js';
