@@ -247,12 +247,28 @@ describe.skipIf(!canRun)('a fleet of 8 processes sharing RedisTokenStore', () =>
     }
     // During the outage each process renewed for itself...
     expect(figures.tokensInUseDuringOutage).toBeGreaterThan(1);
-    // ...and once Redis is back, the fleet shares again: one token at a time, renewed once per window.
-    // (A renewal at most every 0.9 s: up to 3 renewals and 4 tokens in a 2 s window; 8 processes alone make ~16.)
-    expect(figures.tokensInUseInLastLifetime).toBeLessThanOrEqual(4);
-    expect(figures.tokenRequestsInLastLifetime).toBeLessThanOrEqual(3);
+    // ...and once Redis is back, the fleet shares again: judged by how renewals group, not by a count per window (a
+    // loaded machine renews less often, never more together). Sharing, each renewal is one request alone; 8 processes
+    // on their own would renew in bursts of several requests within a few ms of each other.
+    const renewals = groupByProximity(
+      tokenRequests(outageEnd + lifetimeMs).map((request) => request.receivedAt),
+      0.2 * lifetimeMs,
+    );
+    expect(renewals.length).toBeGreaterThan(0);
+    expect(renewals.map((group) => group.length)).toEqual(renewals.map(() => 1));
     const stored = await storedToken();
     expect(stored?.refreshToken).toBe(emulator.latestRefreshToken(musementTestCredentials.username));
     expectNoSecretsLeaked();
   });
 });
+
+/** Times sorted and cut into groups wherever two neighbours are more than `gapMs` apart. */
+function groupByProximity(times: readonly number[], gapMs: number): number[][] {
+  const groups: number[][] = [];
+  for (const time of [...times].sort((a, b) => a - b)) {
+    const last = groups.at(-1);
+    if (last !== undefined && time - (last.at(-1) as number) <= gapMs) last.push(time);
+    else groups.push([time]);
+  }
+  return groups;
+}
