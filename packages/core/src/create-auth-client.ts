@@ -110,7 +110,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       // totalTimeout), so ours are only there when they have work to do.
       init: [
         // Forwarded by ky to our fetch: counts the attempts of this one call, for the log records.
-        ...(http.logger !== silentLogger || telemetry
+        ...(http.logger !== silentLogger || (telemetry && telemetry.tracesAttempts !== false)
           ? [
               (init: object) => {
                 (init as { authCall?: CallState }).authCall = { attempt: 0 };

@@ -91,8 +91,9 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   const { telemetry, onEvent } = options;
   const provider = options.logFields?.provider as string | undefined;
   const eventFields = { package: context.packageName, ...(provider !== undefined && { provider }) };
-  /** Fingerprints cost a hash: only when someone reads them. */
-  const observed = log !== undefined || telemetry !== undefined || onEvent !== undefined;
+  const tracesAttempts = telemetry !== undefined && telemetry.tracesAttempts !== false;
+  /** Per-attempt work (a record, a span, a fingerprint) only when someone reads it. */
+  const observed = log !== undefined || tracesAttempts;
 
   const acquireSlot = async (limiter: RateLimiter, request: Request): Promise<void> => {
     try {
@@ -128,7 +129,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   };
 
   const observe = async (request: Request, init: FetchInit, record: ExchangeRecord): Promise<Response> => {
-    const end = telemetry?.attempt({
+    const end = (tracesAttempts ? telemetry : undefined)?.attempt({
       method: request.method,
       get url() {
         return redactUrl(request.url, context.visibleQueryParameters);
@@ -189,7 +190,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     authorize(request, scheme, token);
     const response = await send(request, fetchInit, attempt, false, token);
     if (response.status !== 401 || tokens.invalidate === undefined) return response;
-    if (observed) {
+    if (onEvent !== undefined) {
       emitEvent(onEvent, { type: 'token.rejected', fingerprint: fingerprintToken(token.accessToken) }, eventFields);
     }
 

@@ -50,6 +50,11 @@ export type WaitKind = 'token' | 'rate_limit' | 'retry_after';
  * only redacted, secret-free values. An exception thrown by one is swallowed: instrumentation never breaks a call.
  */
 export interface Instrumentation {
+  /**
+   * False when nothing would record attempts (no SDK): the engine then skips its per-attempt work altogether, so an
+   * installed but idle instrumentation costs nothing per call. @default true
+   */
+  readonly tracesAttempts?: boolean;
   /** An HTTP attempt starts; the returned function ends it. */
   attempt(info: AttemptInfo): (end: AttemptEnd) => void;
   /** A renewal starts: its work runs in the returned scope, which then ends. */
@@ -74,6 +79,7 @@ export function guardInstrumentation(instrumentation: Instrumentation): Instrume
   const noEnd = () => {};
   const bare: RenewalScope = { run: (work) => work(), end: noEnd };
   return {
+    ...(instrumentation.tracesAttempts === false && { tracesAttempts: false }),
     attempt: quietly((info: AttemptInfo) => quietly(instrumentation.attempt(info), undefined), noEnd),
     renewal: quietly((info: RenewalInfo): RenewalScope => {
       const scope = instrumentation.renewal(info);

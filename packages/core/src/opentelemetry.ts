@@ -4,6 +4,7 @@
 import {
   type Attributes,
   context,
+  createNoopMeter,
   type Meter,
   type MeterProvider,
   metrics,
@@ -44,7 +45,11 @@ const scope = '@auth/core';
 export function openTelemetry(options: OpenTelemetryOptions = {}): Instrumentation {
   const tracer: Tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(scope);
   const meter: Meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(scope);
-  const httpSpans = options.httpSpans ?? true;
+  // Whether anything records at all, decided once: without an SDK the engine skips its per-attempt work, so the API
+  // installed but idle costs nothing per call. Start the SDK before calling openTelemetry().
+  const noopMeter = createNoopMeter().constructor;
+  const recording = tracer.startSpan('auth.probe').isRecording() || !(meter instanceof noopMeter);
+  const httpSpans = (options.httpSpans ?? true) && recording;
   const requestDuration = meter.createHistogram('http.client.request.duration', {
     unit: 's',
     description: 'Duration of HTTP client requests (one per attempt).',
@@ -63,6 +68,7 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Instrumentati
     provider === undefined ? {} : { 'auth.provider': provider };
 
   return {
+    tracesAttempts: httpSpans,
     attempt(info) {
       if (!httpSpans) return () => {};
       const span = tracer.startSpan(info.method, { kind: SpanKind.CLIENT }, context.active());
