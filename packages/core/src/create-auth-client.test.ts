@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
 import { createRateLimiter } from './create-rate-limiter.js';
 import { ApiError } from './errors/api-error.js';
@@ -10,11 +10,13 @@ import { RateLimitError } from './errors/rate-limit-error.js';
 import { RedirectError } from './errors/redirect-error.js';
 import { captureLogger } from './test-support/capture-logger.js';
 import { createOAuthClient } from './test-support/create-oauth-client.js';
+import { useRetryAfterClock } from './test-support/retry-after-clock.js';
 import { type OAuthServer, startOAuthServer } from './test-support/start-oauth-server.js';
 import { sendJson, startTestServer, type TestServer } from './test-support/start-test-server.js';
 
 const servers: Array<TestServer | OAuthServer> = [];
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
@@ -111,23 +113,32 @@ describe('retry', () => {
 
   it('never retries sooner than Retry-After: 2', async () => {
     const server = await oauthServer();
-    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 1 } });
+    const clock = useRetryAfterClock();
+    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 1 }, telemetry: clock.telemetry });
     await api.get('data');
     server.apiFaults.push({ status: 429, headers: { 'retry-after': '2' } });
-    await api.get('data');
+    const call = api.get('data');
+    await clock.elapseRetryAfter();
+    await call;
+    expect(clock.asked).toEqual([2000]);
     const [, limited, retried] = server.apiRequests;
     expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(2000);
   });
 
   it('honours Retry-After given as an HTTP date on 503', async () => {
     const server = await oauthServer();
-    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 1 } });
+    // On a whole second, so that the date (whole seconds) is exactly 2 s ahead.
+    const clock = useRetryAfterClock({ now: Math.ceil(Date.now() / 1000) * 1000 });
+    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 1 }, telemetry: clock.telemetry });
     await api.get('data');
-    const inTwoSeconds = new Date(Math.ceil(Date.now() / 1000) * 1000 + 2000).toUTCString();
+    const inTwoSeconds = new Date(Date.now() + 2000).toUTCString();
     server.apiFaults.push({ status: 503, headers: { 'retry-after': inTwoSeconds } });
-    await api.get('data');
+    const call = api.get('data');
+    await clock.elapseRetryAfter();
+    await call;
+    expect(clock.asked).toEqual([2000]);
     const [, limited, retried] = server.apiRequests;
-    expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(1000);
+    expect(retried!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(2000);
   });
 
   it('throws RateLimitError at once for a Retry-After past the cap', async () => {
@@ -144,10 +155,14 @@ describe('retry', () => {
 
   it('retries a POST after a 429 (not processed) no sooner than Retry-After', async () => {
     const server = await oauthServer();
-    const { api } = createOAuthClient(server);
+    const clock = useRetryAfterClock();
+    const { api } = createOAuthClient(server, { telemetry: clock.telemetry });
     await api.get('data');
     server.apiFaults.push({ status: 429, headers: { 'retry-after': '1' } });
-    expect((await api.post('orders', { json: { item: 1 } })).status).toBe(201);
+    const call = api.post('orders', { json: { item: 1 } });
+    await clock.elapseRetryAfter();
+    expect((await call).status).toBe(201);
+    expect(clock.asked).toEqual([1000]);
     const posts = server.apiRequests.filter((request) => request.method === 'POST');
     expect(posts.map((request) => request.body)).toEqual(['{"item":1}', '{"item":1}']);
     expect(posts[1]!.receivedAt - posts[0]!.receivedAt).toBeGreaterThanOrEqual(1000);

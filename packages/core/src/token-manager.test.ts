@@ -1,18 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CredentialsError } from './errors/credentials-error.js';
 import { FileTokenStore } from './file-token-store.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { captureLogger } from './test-support/capture-logger.js';
 import { createOAuthClient } from './test-support/create-oauth-client.js';
+import { useRetryAfterClock } from './test-support/retry-after-clock.js';
 import { type OAuthServer, startOAuthServer } from './test-support/start-oauth-server.js';
 import { TokenManager } from './token-manager.js';
 import type { TokenSet } from './token-set.js';
 
 let server: OAuthServer;
 afterEach(async () => {
+  vi.useRealTimers();
   await server?.close();
 });
 
@@ -135,8 +137,13 @@ describe('TokenManager with a real token endpoint', () => {
   it('retries the token endpoint on 503 and on 429, honouring Retry-After', async () => {
     server = await startOAuthServer();
     server.tokenFaults.push({ status: 503 }, { status: 429, headers: { 'retry-after': '1' } });
-    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 10 } });
-    await api.get('data');
+    const clock = useRetryAfterClock();
+    const { api } = createOAuthClient(server, { retry: { initialDelayMs: 10 }, telemetry: clock.telemetry });
+    const call = api.get('data');
+    await clock.elapseBackoff();
+    await clock.elapseRetryAfter();
+    await call;
+    expect(clock.asked).toEqual([1000]);
     expect(server.tokenRequests).toHaveLength(3);
     const [, second, third] = server.tokenRequests;
     expect(third!.receivedAt - second!.receivedAt).toBeGreaterThanOrEqual(1000);
