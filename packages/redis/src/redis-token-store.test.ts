@@ -13,12 +13,15 @@ import { findFreePort, redisTestsCanRun } from './test-support/start-redis-serve
 import { useRedisServer } from './test-support/use-redis-server.js';
 
 const canRun = redisTestsCanRun('@auth/redis RedisTokenStore');
+const resolveHook = fileURLToPath(
+  new URL('../../testing/src/test-support/resolve-typescript-sources.ts', import.meta.url),
+);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs a TypeScript file of test-support in a child node process; resolves when it exits, or kills it after `limitMs`. */
 function runChild(script: string, args: string[], limitMs: number) {
   const path = (name: string) => fileURLToPath(new URL(`./test-support/${name}`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', path('resolve-typescript-sources.ts'), path(script), ...args], {
+  const child = spawn(process.execPath, ['--import', resolveHook, path(script), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

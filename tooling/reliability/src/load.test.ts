@@ -16,7 +16,9 @@ import type { LoadOptions, RoundResult } from './run-load.js';
 const full = process.env.RELIABILITY_LOAD === 'full';
 const options: LoadOptions = { calls: full ? 10_000 : 2_000, rounds: 5, faultShare: 0.01, connections: 256 };
 const childScript = fileURLToPath(new URL('./load-child.ts', import.meta.url));
-const resolveHook = fileURLToPath(new URL('./resolve-typescript-sources.ts', import.meta.url));
+const resolveHook = fileURLToPath(
+  new URL('../../../packages/testing/src/test-support/resolve-typescript-sources.ts', import.meta.url),
+);
 
 interface LoadResult {
   warmUp: RoundResult;
