@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { findFreePort, findRedisServer } from './start-redis-server.js';
+import { findExecutable, findFreePort, findRedisServer, onPath } from './start-redis-server.js';
 
 /** A Redis Cluster of redis-server processes on 127.0.0.1, one master per node, no replicas, no persistence. */
 export interface RedisClusterHandle {
@@ -18,18 +17,7 @@ export interface RedisClusterHandle {
 /** redis-cli next to redis-server (the Debian package brings both), else the first one on PATH. */
 export function findRedisCli(): string | undefined {
   const server = findRedisServer();
-  const candidates = [
-    ...(server ? [join(dirname(server), 'redis-cli')] : []),
-    ...(process.env.PATH ?? '').split(':').map((directory) => directory && join(directory, 'redis-cli')),
-  ];
-  for (const candidate of candidates) {
-    if (!candidate) continue;
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  return undefined;
+  return findExecutable([...(server ? [join(dirname(server), 'redis-cli')] : []), ...onPath('redis-cli')]);
 }
 
 /**

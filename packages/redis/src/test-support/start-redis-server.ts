@@ -23,20 +23,29 @@ export interface RedisServerHandle {
  * `AUTH_REQUIRE_REDIS=1`, as CI sets).
  */
 export function findRedisServer(): string | undefined {
-  const candidates = process.env.REDIS_SERVER_BIN
-    ? [process.env.REDIS_SERVER_BIN]
-    : [
-        ...(process.env.PATH ?? '').split(delimiter).map((directory) => directory && join(directory, 'redis-server')),
-        '/usr/bin/redis-server',
-      ];
-  for (const candidate of candidates) {
-    if (!candidate) continue;
+  return process.env.REDIS_SERVER_BIN
+    ? findExecutable([process.env.REDIS_SERVER_BIN])
+    : findExecutable([...onPath('redis-server'), '/usr/bin/redis-server']);
+}
+
+/** `name` in each directory of PATH, in order. */
+export function onPath(name: string): string[] {
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((directory) => directory !== '')
+    .map((directory) => join(directory, name));
+}
+
+/** The first of `candidates` that is an executable file. */
+export function findExecutable(candidates: readonly string[]): string | undefined {
+  return candidates.find((candidate) => {
     try {
       accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  return undefined;
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
