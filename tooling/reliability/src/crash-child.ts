@@ -22,7 +22,6 @@ const clockOffsetMs = Number(setting('CLOCK_OFFSET_MS'));
 const loop = setting('LOOP') === '1';
 const packagesDirectory = setting('PACKAGES_DIRECTORY');
 
-const core = (await import(pathToFileURL(`${packagesDirectory}/core/dist/index.js`).href)) as typeof Core;
 const { FileTokenStore } = (await import(
   pathToFileURL(`${packagesDirectory}/core/dist/file-token-store.js`).href
 )) as typeof import('@auth/core/file-token-store');
