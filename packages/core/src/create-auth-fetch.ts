@@ -174,6 +174,8 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     return response;
   };
 
+  let lastLearned: string | undefined;
+
   return async (input, init = {}) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const fetchInit = init as FetchInit;
@@ -184,7 +186,11 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     const signal = { signal: request.signal };
     const token = await tokens.getToken(signal);
     if (token === undefined) return send(request, fetchInit, attempt, false);
-    secrets.add(token.accessToken);
+    // The scrubber learns each token once (the same token serves many calls).
+    if (token.accessToken !== lastLearned) {
+      secrets.add(token.accessToken);
+      lastLearned = token.accessToken;
+    }
     // Keep an unsent copy only when a replay may need the body again.
     const spare = tokens.invalidate && request.body !== null ? request.clone() : request;
     authorize(request, scheme, token);

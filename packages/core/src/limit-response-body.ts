@@ -13,8 +13,9 @@ export interface BodyLimit extends ErrorContext {
 export function limitResponseBody(request: Request, response: Response, limit: BodyLimit): Response {
   if (response.body === null || limit.maxBytes === Number.POSITIVE_INFINITY) return response;
   const declared = response.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared)) {
-    if (Number(declared) > limit.maxBytes) {
+  const declaredBytes = declared === null ? Number.NaN : Number(declared);
+  if (declaredBytes >= 0) {
+    if (declaredBytes > limit.maxBytes) {
       response.body.cancel().catch(() => undefined);
       throw tooLarge(request, response, limit);
     }
