@@ -136,6 +136,7 @@ describe('createMusimapClient: tokens', () => {
 
     expect(CredentialsError.isInstance(error)).toBe(true);
     expect((error as CredentialsError).status).toBe(401);
+    expect((error as CredentialsError).reason).toBe('invalid_client');
     expect((error as CredentialsError).message).toMatch(/^@auth\/musimap: /);
     expect(emulator.counters.tokenRequests).toBe(1);
   });

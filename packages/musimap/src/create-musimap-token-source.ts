@@ -1,4 +1,4 @@
-import type { TokenSource } from '@auth/core';
+import { CredentialsError, type TokenSource } from '@auth/core';
 import type { ProviderTools } from '@auth/core/provider';
 import { parseMusimapToken } from './parse-musimap-token.js';
 import type { MusimapSettings } from './resolve-musimap-settings.js';
@@ -16,9 +16,11 @@ export function createMusimapTokenSource(
   const url = `${baseUrl}/${tokenPath}`;
   return {
     async obtain() {
-      const response = await tokenClient.post(tokenPath, {
-        json: { client_id: clientId, client_secret: clientSecret },
-      });
+      const response = await tokenClient
+        .post(tokenPath, { json: { client_id: clientId, client_secret: clientSecret } })
+        .catch((error: unknown) => {
+          throw withReason(error);
+        });
       const receivedAt = clock.now();
       const token = parseMusimapToken(await response.json(), { receivedAt, status: response.status, url });
       if (token.expiresAt === undefined) {
@@ -30,4 +32,17 @@ export function createMusimapTokenSource(
       return token;
     },
   };
+}
+
+/**
+ * Musimap refuses credentials with a message, not an OAuth2 code: name the refusal the way the other providers'
+ * codes do, so that code can branch on `reason` alike (401 `invalid_client`, 400 `invalid_request`).
+ */
+function withReason(error: unknown): unknown {
+  if (!CredentialsError.isInstance(error) || error.reason !== undefined) return error;
+  const reason = error.status === 401 || error.status === 403 ? 'invalid_client' : 'invalid_request';
+  return new CredentialsError(error.message.replace(/\)\.$/, ` ${reason}).`), {
+    reason,
+    ...(error.status !== undefined && { status: error.status }),
+  });
 }
