@@ -245,6 +245,21 @@ describe('errors carry no secret, even when the server echoes one', () => {
   });
 });
 
+describe('the provider says why', () => {
+  it('an API error quotes the provider message, on one line and with every known secret scrubbed', async () => {
+    const provider = await server((request, response) => {
+      if (request.path === '/token') return goodToken(response);
+      return sendJson(response, 409, { message: `Cart\nlocked by SECRET-access-good for ${clientSecret}` });
+    });
+    const { api } = client(provider.url);
+    const error = await api.post('carts', { json: {} }).catch((caught: unknown) => caught);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      `@auth/test: POST ${provider.url}/carts failed with 409 Conflict: Cart locked by [REDACTED] for [REDACTED].`,
+    );
+  });
+});
+
 describe('bounded memory', () => {
   it('an oversized token answer (chunked, 50 MB) fails with an ApiError and is not read much past 64 KiB', async () => {
     let written = 0;

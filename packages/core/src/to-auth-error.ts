@@ -7,6 +7,7 @@ import { NetworkError } from './errors/network-error.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
 import { failureReason } from './failure-reason.js';
 import { parseRetryAfter } from './parse-retry-after.js';
+import { providerMessage } from './provider-message.js';
 
 export interface ToAuthErrorContext extends ErrorContext {
   packageName: string;
@@ -51,7 +52,14 @@ export function toAuthError(error: unknown, context: ToAuthErrorContext): Error 
       });
     }
     const statusLine = statusText ? `${status} ${statusText}` : `${status}`;
-    return new ApiError({ ...exchange, status, data, detail: `failed with ${statusLine}` });
+    // The provider's own words, from the body already scrubbed of every known secret (never from a token answer).
+    const said = data === undefined ? undefined : providerMessage(data);
+    return new ApiError({
+      ...exchange,
+      status,
+      data,
+      detail: `failed with ${statusLine}${said === undefined || said === statusText ? '' : `: ${said}`}`,
+    });
   }
   if (isTimeoutError(error)) return new NetworkError({ ...exchange, timedOut: true });
   if (error instanceof Error && (error.name === 'NetworkError' || isRawFetchFailure(error))) {
