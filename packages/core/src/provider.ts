@@ -30,5 +30,6 @@ export { parseRetryAfter } from './parse-retry-after.js';
 export { describeInvalidTokenSet, isHeaderSafeToken, parseTokenSet } from './parse-token-set.js';
 export { pickHttpOptions } from './pick-http-options.js';
 export { pickTokenLifecycleOptions } from './pick-token-lifecycle-options.js';
+export { providerMessage } from './provider-message.js';
 export { backoffDelayMs, resolveRetryOptions, retryableStatusCodes, retryDelayMs } from './retry-options.js';
 export { validateHeaders } from './validate-headers.js';

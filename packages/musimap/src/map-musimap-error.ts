@@ -1,8 +1,6 @@
 import { ApiError, REDACTED } from '@auth/core';
+import { providerMessage } from '@auth/core/provider';
 import { packageName } from './package-name.js';
-
-/** The longest server message quoted in an error; the whole body stays in `data`. */
-const maxMessageLength = 300;
 
 /**
  * Musimap's error envelope (`{ status, timestamp, message }`, the documented "Error Response Schema" whose fields our
@@ -12,7 +10,7 @@ const maxMessageLength = 300;
  */
 export function mapMusimapError(error: Error): Error {
   if (!ApiError.isInstance(error) || error.code !== 'API' || error.status < 400) return error;
-  const message = envelopeMessage(error.data);
+  const message = providerMessage(error.data);
   if (message === undefined) return error;
   const url = new URL(error.url);
   return new ApiError({
@@ -25,20 +23,4 @@ export function mapMusimapError(error: Error): Error {
     data: error.data,
     detail: `failed with ${error.status}: ${message}`,
   });
-}
-
-function envelopeMessage(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
-  const body = data as Record<string, unknown>;
-  const nested = (value: unknown) =>
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>).message : value;
-  const errors = Array.isArray(body.errors) ? body.errors : [];
-  for (const candidate of [body.message, nested(body.error), body.detail, body.title, nested(errors[0])]) {
-    if (typeof candidate !== 'string') continue;
-    // One line of printable text: a server's message may carry anything.
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is replaced.
-    const text = candidate.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-    if (text !== '') return text.length > maxMessageLength ? `${text.slice(0, maxMessageLength)}…` : text;
-  }
-  return undefined;
 }
