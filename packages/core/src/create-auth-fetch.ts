@@ -167,7 +167,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
           request,
           attempt,
           replay,
-          token: token === undefined ? undefined : fingerprintToken(token.accessToken),
+          token: token === undefined ? undefined : fingerprintOf(token.accessToken),
         })
       : exchange(request, init));
     if (rateLimiter && (response.status === 429 || response.status === 503)) pauseLimiter(rateLimiter, response);
@@ -175,6 +175,14 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
   };
 
   let lastLearned: string | undefined;
+  /** The last token's fingerprint: the same token serves many calls, and a hash per call would cost. */
+  let lastFingerprint: { token: string; fingerprint: string } | undefined;
+  const fingerprintOf = (accessToken: string): string => {
+    if (lastFingerprint?.token !== accessToken) {
+      lastFingerprint = { token: accessToken, fingerprint: fingerprintToken(accessToken) };
+    }
+    return lastFingerprint.fingerprint;
+  };
 
   return async (input, init = {}) => {
     const request = input instanceof Request ? input : new Request(input, init);
