@@ -9,6 +9,7 @@ export {
 } from './assert-known-options.js';
 export { type AssertSafeBaseUrlOptions, assertSafeBaseUrl } from './assert-safe-base-url.js';
 export { assertServerRuntime } from './assert-server-runtime.js';
+export { boundStore } from './bound-store.js';
 export {
   createProviderClient,
   type ProviderClient,

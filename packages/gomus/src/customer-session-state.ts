@@ -1,5 +1,5 @@
 import { AuthError, type TokenStore } from '@auth/core';
-import { abortable } from '@auth/core/provider';
+import { abortable, boundStore } from '@auth/core/provider';
 import { type CustomerSessionRecord, fromTokenSet, isSafeSessionValue, toTokenSet } from './customer-session-record.js';
 import { packageName } from './resolve-gomus-settings.js';
 
@@ -69,7 +69,8 @@ export class CustomerSessionState {
 
   constructor(key: string, store: TokenStore, warn: SessionWarning) {
     this.key = key;
-    this.#store = store;
+    // A store that does not answer in time fails the call, never hangs it: core's bound, as the token manager's.
+    this.#store = boundStore(store, storeTimeoutMs, packageName);
     this.#warn = warn;
   }
 
@@ -152,8 +153,8 @@ export class CustomerSessionState {
     this.#record = undefined;
     await this.#writing;
     try {
-      const stored = fromTokenSet(await this.#bounded(() => this.#store.get(this.key)));
-      if (stored?.accessToken === sent.accessToken) await this.#bounded(() => this.#store.delete(this.key));
+      const stored = fromTokenSet(await this.#store.get(this.key));
+      if (stored?.accessToken === sent.accessToken) await this.#store.delete(this.key);
     } catch (error) {
       this.#report('customer_session.store_failed', error);
     }
@@ -168,7 +169,7 @@ export class CustomerSessionState {
     this.#record = undefined;
     await this.#writing;
     try {
-      await this.#bounded(() => this.#store.delete(this.key));
+      await this.#store.delete(this.key);
       return { record };
     } catch (storeError) {
       return { record, storeError };
@@ -183,7 +184,7 @@ export class CustomerSessionState {
   }
 
   async #read(): Promise<CustomerSessionRecord | undefined> {
-    const value = await this.#bounded(() => this.#store.get(this.key));
+    const value = await this.#store.get(this.key);
     if (value === undefined || value === null) return undefined;
     const record = fromTokenSet(value);
     if (record === undefined) {
@@ -207,7 +208,7 @@ export class CustomerSessionState {
         const record = this.#record;
         if (record === undefined) break;
         try {
-          await this.#bounded(() => this.#store.set(this.key, toTokenSet(record)));
+          await this.#store.set(this.key, toTokenSet(record));
         } catch (error) {
           // The session goes on in this process; other processes will not see this token until a later write.
           this.#report('customer_session.store_failed', error);
@@ -216,17 +217,6 @@ export class CustomerSessionState {
       this.#writing = undefined;
     })();
     return this.#writing;
-  }
-
-  #bounded<T>(operation: () => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new AuthError(`${packageName}: the session store did not answer within ${storeTimeoutMs} ms.`)),
-        storeTimeoutMs,
-      );
-    });
-    return Promise.race([Promise.resolve().then(operation), timeout]).finally(() => clearTimeout(timer));
   }
 
   #report(event: string, error: unknown): void {
