@@ -46,6 +46,8 @@ export interface ProviderKit {
   options: HttpOptions & TokenLifecycleOptions;
   /** The `HttpOptions` with the rate limiter resolved once, plus package, log fields, secrets and headers. */
   http: Omit<TokenClientOptions, 'prefix'>;
+  /** `http` for a token client: only grant_type of a token request's query is shown, whatever the API shows. */
+  tokenHttp: Omit<TokenClientOptions, 'prefix' | 'visibleQueryParameters'>;
   secrets: SecretScrubber;
   logFields: Record<string, unknown>;
 }
@@ -91,7 +93,8 @@ export function createProviderClient(definition: ProviderDefinition): ProviderCl
     headers: { 'user-agent': userAgent(definition, options.userAgent), ...definition.headers },
   };
 
-  const kit: ProviderKit = { packageName, provider, options, http: shared, secrets, logFields };
+  const { visibleQueryParameters: _apiOnly, ...tokenHttp } = shared;
+  const kit: ProviderKit = { packageName, provider, options, http: shared, tokenHttp, secrets, logFields };
   const tokens = typeof definition.tokens === 'function' ? definition.tokens(kit) : definition.tokens;
   // A managed lifecycle (TokenManager) can also be cleared and closed; static tokens have nothing to clear.
   const manager = tokens && 'clear' in tokens ? (tokens as TokenManager) : undefined;

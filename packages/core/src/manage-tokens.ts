@@ -35,9 +35,7 @@ export interface ProviderLogin {
  * does not carry the lifecycle in its bundle.
  */
 export function manageTokens(login: ProviderLogin): (kit: ProviderKit) => TokenManager {
-  return ({ packageName, provider, options, http, secrets, logFields }) => {
-    // Only grant_type is ever shown of a token request: the caller's visibleQueryParameters are for the API.
-    const { visibleQueryParameters: _apiOnly, ...tokenHttp } = http;
+  return ({ packageName, provider, options, tokenHttp, secrets, logFields }) => {
     const tokenClient = createTokenClient({ ...tokenHttp, prefix: login.url });
     const clock = options.clock ?? systemClock;
     const logger = options.logger ? secrets.wrapLogger(options.logger) : silentLogger;

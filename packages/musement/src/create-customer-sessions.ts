@@ -26,8 +26,7 @@ export function createCustomerSessions(settings: MusementSettings, kit: Provider
   const tokenUrl = `${baseUrl}/api/v3`;
   const clock = kit.options.clock ?? systemClock;
   const lifecycle = pickTokenLifecycleOptions(kit.options);
-  // Only grant_type is ever shown of a token request: the caller's visibleQueryParameters are for the API.
-  const { visibleQueryParameters: _apiOnly, ...tokenHttp } = kit.http;
+  const { tokenHttp } = kit;
   // One token client renews every customer's session (a refresh token is sent in the body, or redacted from the URL);
   // what reaches a customer's callers is scrubbed once more by the session's own scrubber.
   const refreshClient = createTokenClient({ ...tokenHttp, prefix: tokenUrl });
