@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { emulatorExitCodes } from './emulator-exit-codes.js';
 import { gomusTestTokens } from './gomus/gomus-test-tokens.js';
 import { startGomusEmulator } from './gomus/start-gomus-emulator.js';
 import { musementTestCredentials } from './musement/musement-test-credentials.js';
@@ -27,6 +28,8 @@ Options:
   --musimap-port <port>   port of the Musimap emulator (default: a free one)
   --json                  print one JSON line instead of text
   -h, --help              show this help
+
+Exit codes: 0 stopped as asked (or --help), 1 usage error or the emulators could not start.
 `;
 
 const defaultTerminal: EmulatorCliTerminal = {
@@ -34,7 +37,10 @@ const defaultTerminal: EmulatorCliTerminal = {
   writeError: (text) => void process.stderr.write(text),
 };
 
-/** The `auth-emulator` command. Resolves with the exit code once the emulators are stopped. */
+/**
+ * The `auth-emulator` command. Resolves with the exit code (`emulatorExitCodes`) once the emulators are stopped: 0, or
+ * 1 for a usage error or emulators that could not start (those that did are closed first).
+ */
 export async function runEmulatorCli(
   commandArguments: readonly string[],
   terminal: EmulatorCliTerminal = defaultTerminal,
@@ -43,12 +49,12 @@ export async function runEmulatorCli(
   try {
     values = parse(commandArguments);
   } catch (error) {
-    terminal.writeError(`auth-emulator: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
-    return 2;
+    terminal.writeError(`auth-emulator: ${messageOf(error)}\n\n${usage}`);
+    return emulatorExitCodes.failure;
   }
   if (values.help) {
     terminal.write(usage);
-    return 0;
+    return emulatorExitCodes.ok;
   }
   const durationSeconds = values['duration-seconds'] === undefined ? undefined : Number(values['duration-seconds']);
   const ports = [values['gomus-port'], values['musement-port'], values['musimap-port']].map((port) =>
@@ -61,14 +67,23 @@ export async function runEmulatorCli(
     terminal.writeError(
       `auth-emulator: --duration-seconds needs a number >= 0 and ports an integer 0-65535\n\n${usage}`,
     );
-    return 2;
+    return emulatorExitCodes.failure;
   }
 
-  const [gomus, musement, musimap] = await Promise.all([
+  const started = await Promise.allSettled([
     startGomusEmulator({ port: ports[0] }),
     startMusementEmulator({ port: ports[1] }),
     startMusimapEmulator({ port: ports[2] }),
   ]);
+  const [gomus, musement, musimap] = started.map((result) =>
+    result.status === 'fulfilled' ? result.value : undefined,
+  );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed !== undefined || gomus === undefined || musement === undefined || musimap === undefined) {
+    await Promise.all([gomus?.close(), musement?.close(), musimap?.close()]);
+    terminal.writeError(`auth-emulator: the emulators could not start: ${messageOf(failed?.reason)}\n`);
+    return emulatorExitCodes.failure;
+  }
   const listing = {
     gomus: { url: gomus.url, apiUrl: `${gomus.url}/api/v4/`, tokens: gomusTestTokens },
     musement: { url: musement.url, apiUrl: `${musement.url}/api/v3/`, ...musementTestCredentials },
@@ -92,7 +107,11 @@ export async function runEmulatorCli(
   });
   await Promise.all([gomus.close(), musement.close(), musimap.close()]);
   if (!values.json) terminal.write('auth-emulator: stopped\n');
-  return 0;
+  return emulatorExitCodes.ok;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function parse(commandArguments: readonly string[]) {
