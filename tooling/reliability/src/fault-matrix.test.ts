@@ -1,11 +1,14 @@
 // Every provider × every fault × GET and POST, against the emulators: each cell must end, within a generous deadline,
 // with the documented outcome (a success after retry, or one specific typed error) and the documented number of
 // requests. Faults that cannot happen to a provider are "n/a" with the reason. The table is printed at the end.
+// Rows where the client is told to wait (a Retry-After) run after the others, one cell at a time, on fake time: each
+// asserts the wait was asked for and that the retry came no sooner on the fake clock, without sitting through it.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpOptions } from '@auth/core';
 import type { EmulatorHandle, FaultSpec } from '@auth/testing';
-import { afterAll, describe, it, vi } from 'vitest';
+import { afterAll, describe, type ExpectStatic, it, vi } from 'vitest';
+import { runWithFakeTime } from '../../../packages/testing/src/test-support/run-with-fake-time.js';
 import { classifyOutcome, describeOutcome, type Outcome, type OutcomeKind } from './classify-outcome.js';
 import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
 import {
@@ -37,8 +40,11 @@ interface Expected {
   apiRequests: number;
   /** Token requests during the call: a number, or counts by grant. @default 1 on a cold client with a token endpoint */
   tokenRequests?: number | Record<string, number>;
-  /** The call may not end sooner (a Retry-After floor). */
-  minElapsedMs?: number;
+  /**
+   * The client must be asked to wait this long (a Retry-After) and send its retry no sooner: the gap between the API
+   * requests' arrivals on the cell's fake clock. Only for a fault with `fakeTime`.
+   */
+  retryAfterWaitMs?: number;
   /** Requests the other origin a redirect pointed to received (credentials must never reach it). */
   elsewhereRequests?: number;
 }
@@ -59,6 +65,8 @@ interface FaultCase {
   /** Why the fault cannot happen to a provider. */
   notApplicable?: Partial<Record<ProviderName, string>>;
   tokenLifetimeSeconds?: number;
+  /** The client is told to wait (a Retry-After): the cell runs on fake time, after the others, alone. */
+  fakeTime?: boolean;
   arrange(context: CellContext): Promise<void> | void;
   /** Resolves when the caller aborts its call (the call then gets the signal's reason). @default never */
   abortWhen?(context: CellContext): Promise<void>;
@@ -127,8 +135,9 @@ const faults: readonly FaultCase[] = [
   },
   {
     name: '503 Retry-After: 1',
+    fakeTime: true,
     arrange: (context) => context.injectOnApi({ kind: 'status', status: 503, headers: { 'retry-after': '1' } }),
-    expected: transient({ kind: 'RateLimitError', status: 503, retryAfterMs: 1_000 }, { minElapsedMs: 1_000 }),
+    expected: transient({ kind: 'RateLimitError', status: 503, retryAfterMs: 1_000 }, { retryAfterWaitMs: 1_000 }),
   },
   {
     name: '504',
@@ -238,8 +247,14 @@ const faults: readonly FaultCase[] = [
   {
     // A 429 means the request was not processed: even a POST is sent again (gomus and musimap READMEs, core).
     name: '429 Retry-After: 1',
+    fakeTime: true,
     arrange: (context) => context.injectOnApi({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }),
-    expected: (provider) => ({ kind: 'through', apiRequests: 2, tokenRequests: cold(provider), minElapsedMs: 1_000 }),
+    expected: (provider) => ({
+      kind: 'through',
+      apiRequests: 2,
+      tokenRequests: cold(provider),
+      retryAfterWaitMs: 1_000,
+    }),
   },
   {
     name: '429 on every attempt',
@@ -355,7 +370,8 @@ function tokenCount(emulator: EmulatorHandle, expected: Expected['tokenRequests'
 // Every case at once: they wait on timeouts and leases, not on the CPU.
 vi.setConfig({ maxConcurrency: 40 });
 
-describe.concurrent('fault matrix', () => {
+/** Declares the cells of `faults`, each run by `run`. */
+function declareCells(faults: readonly FaultCase[], run: (cell: Cell) => Promise<void>): void {
   for (const fault of faults) {
     for (const provider of providersUnderTest) {
       for (const method of methods) {
@@ -367,73 +383,112 @@ describe.concurrent('fault matrix', () => {
         }
         const expected = resolveThrough(fault.expected(provider, method), provider, method);
         const summary = `${describeOutcome(expected as Outcome)} after ${expected.apiRequests} API request(s)`;
-        it(`${provider.name} × ${fault.name} × ${method} → ${summary}`, async ({ expect }) => {
-          results.set(key, { text: 'did not finish', passed: false });
-          const emulator = await provider.start(
-            fault.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: fault.tokenLifetimeSeconds },
-          );
-          try {
-            const client = provider.createClient(emulator, http);
-            const elsewherePath = `/${provider.name}/${method}/${encodeURIComponent(fault.name)}`;
-            const context: CellContext = {
-              provider,
-              method,
-              emulator,
-              client,
-              injectOnApi: (spec) =>
-                emulator.injectFault({ ...spec, match: { method, path: provider.apiPath[method] } }),
-              elsewhere: `${await elsewhereReady}${elsewherePath}`,
-            };
-            await fault.arrange(context);
-            const controller = new AbortController();
-            const abortReason = new Error('the caller gave up');
-            fault.abortWhen?.(context).then(() => controller.abort(abortReason));
-            const started = performance.now();
-            const settled = await withDeadline(
-              Promise.allSettled([client.call(method, controller.signal)]).then(([result]) => result!),
-              deadlineMs,
-              `${provider.name} ${method} under "${fault.name}"`,
-            );
-            const elapsedMs = performance.now() - started;
-            const outcome = classifyOutcome(settled, abortReason);
-            const apiRequests = emulator.counters.apiRequests;
-            const tokenRequests = tokenCount(emulator, expected.tokenRequests ?? cold(provider));
-            const tokens = typeof tokenRequests === 'number' ? `${tokenRequests}` : JSON.stringify(tokenRequests);
-            results.set(key, {
-              text: `${describeOutcome(outcome)} · api ${apiRequests}${provider.tokenPath ? ` · token ${tokens.replace(/[{}"]/g, '')}` : ''}`,
-              passed: false,
-            });
-
-            expect(outcome.kind, outcome.detail).not.toBe('untyped');
-            expect(outcome).toMatchObject({
-              kind: expected.kind,
-              ...(expected.status === undefined ? {} : { status: expected.status }),
-              ...(expected.timedOut === undefined ? {} : { timedOut: expected.timedOut }),
-              ...(expected.retryAfterMs === undefined ? {} : { retryAfterMs: expected.retryAfterMs }),
-            });
-            expect(apiRequests, 'API requests').toBe(expected.apiRequests);
-            expect(tokenRequests, 'token requests').toEqual(expected.tokenRequests ?? cold(provider));
-            if (expected.minElapsedMs !== undefined) expect(elapsedMs).toBeGreaterThanOrEqual(expected.minElapsedMs);
-            if (expected.elsewhereRequests !== undefined) {
-              expect(elsewhereHits.get(elsewherePath) ?? 0, 'requests to the other origin').toBe(
-                expected.elsewhereRequests,
-              );
-            }
-            if (fault.tokenLifetimeSeconds !== undefined && provider.tokenPath && client.getToken) {
-              // The lifetime is measured on our clock, whatever the server's clock says.
-              const remainingMs = ((await client.getToken()).expiresAt ?? 0) - Date.now();
-              expect(remainingMs).toBeGreaterThan(fault.tokenLifetimeSeconds * 1000 - 60_000);
-              expect(remainingMs).toBeLessThanOrEqual(fault.tokenLifetimeSeconds * 1000);
-              expect(emulator.counters.unauthorized).toBe(0);
-            }
-            results.set(key, { ...results.get(key)!, passed: true });
-          } finally {
-            await emulator.close();
-          }
-        });
+        it(`${provider.name} × ${fault.name} × ${method} → ${summary}`, ({ expect }) =>
+          run({ fault, provider, method, key, expected, expect }));
       }
     }
   }
+}
+
+interface Cell {
+  fault: FaultCase;
+  provider: ProviderUnderTest;
+  method: MethodClass;
+  key: string;
+  expected: Expected;
+  expect: ExpectStatic;
+}
+
+async function runCell({ fault, provider, method, key, expected, expect }: Cell): Promise<void> {
+  results.set(key, { text: 'did not finish', passed: false });
+  const emulator = await provider.start(
+    fault.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: fault.tokenLifetimeSeconds },
+  );
+  try {
+    // The Retry-After waits the client is asked for, as its instrumentation reports them.
+    const retryAfterWaits: number[] = [];
+    const telemetry: HttpOptions['telemetry'] = {
+      attempt: () => () => {},
+      renewal: () => ({ run: (work) => work(), end: () => {} }),
+      waited: (kind, durationMs) => {
+        if (kind === 'retry_after') retryAfterWaits.push(durationMs);
+      },
+      replayed: () => {},
+    };
+    const client = provider.createClient(emulator, fault.fakeTime ? { ...http, telemetry } : http);
+    const elsewherePath = `/${provider.name}/${method}/${encodeURIComponent(fault.name)}`;
+    const context: CellContext = {
+      provider,
+      method,
+      emulator,
+      client,
+      injectOnApi: (spec) => emulator.injectFault({ ...spec, match: { method, path: provider.apiPath[method] } }),
+      elsewhere: `${await elsewhereReady}${elsewherePath}`,
+    };
+    await fault.arrange(context);
+    const controller = new AbortController();
+    const abortReason = new Error('the caller gave up');
+    fault.abortWhen?.(context).then(() => controller.abort(abortReason));
+    const settled = await withDeadline(
+      Promise.allSettled([client.call(method, controller.signal)]).then(([result]) => result!),
+      deadlineMs,
+      `${provider.name} ${method} under "${fault.name}"`,
+    );
+    const outcome = classifyOutcome(settled, abortReason);
+    const apiRequests = emulator.counters.apiRequests;
+    const tokenRequests = tokenCount(emulator, expected.tokenRequests ?? cold(provider));
+    const tokens = typeof tokenRequests === 'number' ? `${tokenRequests}` : JSON.stringify(tokenRequests);
+    results.set(key, {
+      text: `${describeOutcome(outcome)} · api ${apiRequests}${provider.tokenPath ? ` · token ${tokens.replace(/[{}"]/g, '')}` : ''}`,
+      passed: false,
+    });
+
+    expect(outcome.kind, outcome.detail).not.toBe('untyped');
+    expect(outcome).toMatchObject({
+      kind: expected.kind,
+      ...(expected.status === undefined ? {} : { status: expected.status }),
+      ...(expected.timedOut === undefined ? {} : { timedOut: expected.timedOut }),
+      ...(expected.retryAfterMs === undefined ? {} : { retryAfterMs: expected.retryAfterMs }),
+    });
+    expect(apiRequests, 'API requests').toBe(expected.apiRequests);
+    expect(tokenRequests, 'token requests').toEqual(expected.tokenRequests ?? cold(provider));
+    if (expected.retryAfterWaitMs !== undefined) {
+      expect(retryAfterWaits, 'Retry-After waits asked for').toEqual([expected.retryAfterWaitMs]);
+      // Arrival times on the fake clock: the retry came no sooner than the wait.
+      const [failed, retried] = emulator.requests
+        .filter((request) => request.method === method && request.path === provider.apiPath[method])
+        .map((request) => request.receivedAt);
+      expect(retried! - failed!, 'fake ms between the API attempts').toBeGreaterThanOrEqual(expected.retryAfterWaitMs);
+    }
+    if (expected.elsewhereRequests !== undefined) {
+      expect(elsewhereHits.get(elsewherePath) ?? 0, 'requests to the other origin').toBe(expected.elsewhereRequests);
+    }
+    if (fault.tokenLifetimeSeconds !== undefined && provider.tokenPath && client.getToken) {
+      // The lifetime is measured on our clock, whatever the server's clock says.
+      const remainingMs = ((await client.getToken()).expiresAt ?? 0) - Date.now();
+      expect(remainingMs).toBeGreaterThan(fault.tokenLifetimeSeconds * 1000 - 60_000);
+      expect(remainingMs).toBeLessThanOrEqual(fault.tokenLifetimeSeconds * 1000);
+      expect(emulator.counters.unauthorized).toBe(0);
+    }
+    results.set(key, { ...results.get(key)!, passed: true });
+  } finally {
+    await emulator.close();
+  }
+}
+
+describe.concurrent('fault matrix', () => {
+  declareCells(
+    faults.filter((fault) => !fault.fakeTime),
+    runCell,
+  );
+});
+
+// Fake timers are global: these cells run after the others, one at a time, each on its own fake clock.
+describe('fault matrix, Retry-After waits on fake time', () => {
+  declareCells(
+    faults.filter((fault) => fault.fakeTime),
+    (cell) => runWithFakeTime(() => runCell(cell)),
+  );
 });
 
 function printMatrix(): void {
