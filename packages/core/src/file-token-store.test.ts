@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../../testing/src/test-support/assert-built.js';
 import { AuthError } from './errors/auth-error.js';
 import { FileTokenStore } from './file-token-store.js';
 import { TokenManager } from './token-manager.js';
@@ -105,7 +106,7 @@ describe('FileTokenStore', () => {
   });
 
   it('keeps every write of two processes writing 100 times each, and always parses', async () => {
-    if (!existsSync(builtCore)) throw new Error('build @auth/core first (pnpm build): the child processes load dist/');
+    assertBuilt([{ name: 'core', entry: 'dist/file-token-store.js' }], 'the child processes load dist/');
     const path = join(directory, 'tokens.json');
     const writer = `
       const { FileTokenStore } = await import(${JSON.stringify(builtCore)});

@@ -1,10 +1,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CapturedRecord } from '@auth/testing';
+import { assertBuilt, packagesDirectory } from '../../../testing/src/test-support/assert-built.js';
 
-const packagesDirectory = fileURLToPath(new URL('../../../', import.meta.url));
 const memberScript = fileURLToPath(new URL('./fleet-member.mjs', import.meta.url));
 const builtPackages = ['core', 'musement', 'redis'];
 
@@ -13,33 +12,7 @@ const builtPackages = ['core', 'musement', 'redis'];
  * skips) with what to run when a dist is missing or older than its sources, so a test never measures stale code.
  */
 export function assertPackagesBuilt(): void {
-  const build = 'Run `pnpm turbo run build` (or `pnpm build`) at the repository root first.';
-  for (const name of builtPackages) {
-    const dist = join(packagesDirectory, name, 'dist', 'index.js');
-    if (!existsSync(dist)) {
-      throw new Error(
-        `@auth/${name} is not built (${name}/dist/index.js is missing): the fleet's processes load dist. ${build}`,
-      );
-    }
-    const newest = newestSource(join(packagesDirectory, name, 'src'));
-    if (newest.mtimeMs > statSync(dist).mtimeMs) {
-      throw new Error(
-        `@auth/${name} dist is older than its source ${newest.path}: the fleet would run stale code. ${build}`,
-      );
-    }
-  }
-}
-
-function newestSource(directory: string): { path: string; mtimeMs: number } {
-  let newest = { path: directory, mtimeMs: 0 };
-  for (const entry of readdirSync(directory, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (path.includes(`${join('src', 'test-support')}`)) continue;
-    const { mtimeMs } = statSync(path);
-    if (mtimeMs > newest.mtimeMs) newest = { path, mtimeMs };
-  }
-  return newest;
+  assertBuilt(builtPackages, "the fleet's processes load dist");
 }
 
 export interface FleetCredentials {
