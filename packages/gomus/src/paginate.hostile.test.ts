@@ -79,7 +79,7 @@ describe('pagination against a hostile server', { timeout: 5_000 }, () => {
     expect(items.map((ticket) => ticket.id)).toEqual(tickets(1).map((ticket) => ticket.id));
     expect(ApiError.isInstance(error)).toBe(true);
     expect((error as ApiError).message).toBe(
-      '@auth/gomus: GET /api/v4/tickets answered page 2 with the items of page 1; stopped to avoid an endless loop.',
+      '@auth/gomus: GET /api/v4/tickets answered page 2 with the items of the previous page; stopped to avoid an endless loop.',
     );
     expect((error as ApiError).status).toBe(200);
     expect((error as ApiError).url).toBe(`${server.url}/api/v4/tickets`);

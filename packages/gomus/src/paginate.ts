@@ -1,4 +1,5 @@
-import { ApiError, ConfigError } from '@auth/core';
+import { ApiError } from '@auth/core';
+import { integerOption, paginatePages } from '@auth/core/provider';
 import type { FieldReporter } from './create-field-reporter.js';
 import { endpointName, type GomusContext } from './gomus-context.js';
 import { type GomusLocale, withLocale } from './gomus-locale.js';
@@ -75,50 +76,36 @@ export async function* paginate<T>(
   options: PaginateOptions & { template?: string },
   parseItem: (item: unknown, endpoint: string) => T | undefined,
 ): AsyncGenerator<T, void, undefined> {
-  const firstPage = positiveInteger(options.page ?? 1, 'page');
-  const requested = Math.min(positiveInteger(options.perPage ?? maxPerPage, 'perPage'), maxPerPage);
-  const maxPages = positiveInteger(options.maxPages ?? defaultMaxPages, 'maxPages');
+  const firstPage = integerOption(options.page ?? 1, 'page', 1, packageName);
+  const requested = Math.min(integerOption(options.perPage ?? maxPerPage, 'perPage', 1, packageName), maxPerPage);
+  const maxPages = integerOption(options.maxPages ?? defaultMaxPages, 'maxPages', 1, packageName);
   const endpoint = endpointName('GET', options.template ?? path);
-  const { signal } = options;
-  let previousFingerprint: string | undefined;
-  for (let page = firstPage; ; page++) {
-    signal?.throwIfAborted();
-    const { items, meta, received, fingerprint, status } = await fetchPage(
-      context,
-      path,
-      { ...options, page },
-      parseItem,
-    );
-    if (received === 0) return;
-    const fail = (problem: string) =>
-      new ApiError({
-        packageName,
-        where: endpoint,
-        detail: problem,
-        status,
-        method: 'GET',
-        url: `${context.apiUrl}/${options.template ?? path}`,
-      });
-    if (meta.page !== undefined && meta.page !== page) {
-      throw fail(`answered page ${meta.page} when asked for page ${page}; stopped to avoid an endless loop`);
-    }
-    if (fingerprint === previousFingerprint) {
-      throw fail(`answered page ${page} with the items of page ${page - 1}; stopped to avoid an endless loop`);
-    }
-    for (const item of items) {
-      // The caller may abort while it handles an item: the rest of the page is not handed out.
-      signal?.throwIfAborted();
-      yield item;
-    }
-    const perPage = meta.per_page ?? requested;
-    if (meta.total_count !== undefined ? page * perPage >= meta.total_count : received < perPage) return;
-    if (page - firstPage + 1 >= maxPages) {
-      throw fail(
-        `has more pages than maxPages (${maxPages}) allows; stopped after page ${page}. Raise maxPages or narrow the query`,
+  const url = `${context.apiUrl}/${options.template ?? path}`;
+  yield* paginatePages<T>(
+    async (index) => {
+      const page = firstPage + index;
+      const { items, meta, received, fingerprint, status } = await fetchPage(
+        context,
+        path,
+        { ...options, page },
+        parseItem,
       );
-    }
-    previousFingerprint = fingerprint;
-  }
+      const perPage = meta.per_page ?? requested;
+      return {
+        items,
+        received,
+        fingerprint,
+        last: meta.total_count !== undefined ? page * perPage >= meta.total_count : received < perPage,
+        position: `page ${page}`,
+        problem:
+          meta.page !== undefined && meta.page !== page
+            ? `answered page ${meta.page} when asked for page ${page}`
+            : undefined,
+        fail: (detail) => new ApiError({ packageName, where: endpoint, detail, status, method: 'GET', url }),
+      };
+    },
+    { maxPages, signal: options.signal },
+  );
 }
 
 /**
@@ -131,8 +118,8 @@ async function fetchPage<T>(
   options: PaginateOptions & { template?: string },
   parseItem: (item: unknown, endpoint: string) => T | undefined,
 ): Promise<GomusPage<T> & { received: number; fingerprint: string; status: number }> {
-  const page = positiveInteger(options.page ?? 1, 'page');
-  const perPage = Math.min(positiveInteger(options.perPage ?? maxPerPage, 'perPage'), maxPerPage);
+  const page = integerOption(options.page ?? 1, 'page', 1, packageName);
+  const perPage = Math.min(integerOption(options.perPage ?? maxPerPage, 'perPage', 1, packageName), maxPerPage);
   const key = options.key ?? path.split('/').pop() ?? path;
   const endpoint = endpointName('GET', options.template ?? path);
   const response = await context.api.get(path, {
@@ -179,11 +166,4 @@ function readMeta(rawMeta: unknown, endpoint: string, reporter: FieldReporter): 
     delete meta[field];
   }
   return meta as GomusPageMeta;
-}
-
-function positiveInteger(value: unknown, option: string): number {
-  if (!Number.isInteger(value) || (value as number) < 1) {
-    throw new ConfigError(`${packageName}: ${option} must be a positive integer.`, { option });
-  }
-  return value as number;
 }

@@ -1,4 +1,5 @@
-import { ApiError, ConfigError } from '@auth/core';
+import { ApiError } from '@auth/core';
+import { integerOption, paginatePages } from '@auth/core/provider';
 import type { KyInstance } from 'ky';
 import { packageName } from './resolve-musement-settings.js';
 
@@ -42,44 +43,26 @@ export async function* paginateMusement<T = unknown>(
   path: string,
   options: MusementPaginateOptions = {},
 ): AsyncGenerator<T, void, undefined> {
-  const limit = Math.min(whole(options.limit ?? maxLimit, 'limit', 1), maxLimit);
-  const maxPages = whole(options.maxPages ?? 10_000, 'maxPages', 1);
-  let offset = whole(options.offset ?? 0, 'offset', 0);
+  const limit = Math.min(integerOption(options.limit ?? maxLimit, 'limit', 1, packageName), maxLimit);
+  const maxPages = integerOption(options.maxPages ?? 10_000, 'maxPages', 1, packageName);
+  let offset = integerOption(options.offset ?? 0, 'offset', 0, packageName);
   const { signal } = options;
-  let previous: string | undefined;
-  for (let page = 1; ; page++) {
-    signal?.throwIfAborted();
-    const response = await api.get(String(path).replace(/^\/+/, ''), {
-      searchParams: { ...options.searchParams, limit, offset },
-      ...(signal && { signal }),
-    });
-    const body: unknown = await response.json();
-    const fail = (problem: string) =>
-      new ApiError({ packageName, method: 'GET', url: response.url, status: response.status, detail: problem });
-    const list = Array.isArray(body) ? body : (body as { data?: unknown } | null)?.data;
-    if (!Array.isArray(list)) throw fail(`answered ${response.status} without a list (an array, or one in data)`);
-    if (list.length === 0) return;
-    const fingerprint = JSON.stringify(list);
-    if (fingerprint === previous) {
-      throw fail(`answered offset ${offset} with the items of the previous page; stopped to avoid an endless loop`);
-    }
-    for (const item of list as T[]) {
-      // The caller may abort while it handles an item: the rest of the page is not handed out.
-      signal?.throwIfAborted();
-      yield item;
-    }
-    if (list.length < limit) return;
-    if (page >= maxPages) {
-      throw fail(`has more pages than maxPages (${maxPages}) allows; stopped after offset ${offset}. Raise maxPages`);
-    }
-    offset += list.length;
-    previous = fingerprint;
-  }
-}
-
-function whole(value: unknown, option: string, minimum: number): number {
-  if (!Number.isInteger(value) || (value as number) < minimum) {
-    throw new ConfigError(`${packageName}: ${option} must be an integer of at least ${minimum}.`, { option });
-  }
-  return value as number;
+  yield* paginatePages<T>(
+    async () => {
+      const response = await api.get(String(path).replace(/^\/+/, ''), {
+        searchParams: { ...options.searchParams, limit, offset },
+        ...(signal && { signal }),
+      });
+      const body: unknown = await response.json();
+      const fail = (detail: string) =>
+        new ApiError({ packageName, method: 'GET', url: response.url, status: response.status, detail });
+      const list = Array.isArray(body) ? body : (body as { data?: unknown } | null)?.data;
+      if (!Array.isArray(list)) throw fail(`answered ${response.status} without a list (an array, or one in data)`);
+      const position = `offset ${offset}`;
+      offset += list.length;
+      const fingerprint = JSON.stringify(list);
+      return { items: list as T[], received: list.length, fingerprint, last: list.length < limit, position, fail };
+    },
+    { maxPages, signal },
+  );
 }

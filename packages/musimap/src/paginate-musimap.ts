@@ -1,4 +1,5 @@
-import { ApiError, ConfigError } from '@auth/core';
+import { ApiError } from '@auth/core';
+import { integerOption, paginatePages } from '@auth/core/provider';
 import type { KyInstance } from 'ky';
 import { packageName } from './package-name.js';
 import { unwrapEnvelope } from './unwrap-envelope.js';
@@ -33,47 +34,36 @@ export async function* paginateMusimap<T>(
   path: string,
   options: MusimapPaginateOptions = {},
 ): AsyncGenerator<T, void, undefined> {
-  const limit = whole(options.limit ?? 100, 'limit', 1);
-  const maxPages = whole(options.maxPages ?? 10_000, 'maxPages', 1);
-  let offset = whole(options.offset ?? 0, 'offset', 0);
+  const limit = integerOption(options.limit ?? 100, 'limit', 1, packageName);
+  const maxPages = integerOption(options.maxPages ?? 10_000, 'maxPages', 1, packageName);
+  let offset = integerOption(options.offset ?? 0, 'offset', 0, packageName);
   const { signal } = options;
-  let previous: string | undefined;
-  for (let page = 1; ; page++) {
-    signal?.throwIfAborted();
-    const response = await api.get(path.replace(/^\/+/, ''), {
-      searchParams: { ...options.searchParams, limit, offset },
-      ...(signal && { signal }),
-    });
-    const envelope = unwrapEnvelope<unknown>(await response.json());
-    const fail = (problem: string) =>
-      new ApiError({ packageName, method: 'GET', url: response.url, status: response.status, detail: problem });
-    if (!Array.isArray(envelope.data)) throw fail(`answered ${response.status} without a data list`);
-    const items = envelope.data as T[];
-    if (items.length === 0) return;
-    if (envelope.offset !== undefined && envelope.offset !== offset) {
-      throw fail(`answered offset ${envelope.offset} when asked for ${offset}; stopped to avoid an endless loop`);
-    }
-    const fingerprint = JSON.stringify(items);
-    if (fingerprint === previous) {
-      throw fail(`answered offset ${offset} with the items of the previous page; stopped to avoid an endless loop`);
-    }
-    for (const item of items) {
-      // The caller may abort while it handles an item: the rest of the page is not handed out.
-      signal?.throwIfAborted();
-      yield item;
-    }
-    offset += items.length;
-    if (envelope.totalSize !== undefined ? offset >= envelope.totalSize : items.length < limit) return;
-    if (page >= maxPages) {
-      throw fail(`has more pages than maxPages (${maxPages}) allows; stopped at offset ${offset}. Raise maxPages`);
-    }
-    previous = fingerprint;
-  }
-}
-
-function whole(value: unknown, option: string, minimum: number): number {
-  if (!Number.isInteger(value) || (value as number) < minimum) {
-    throw new ConfigError(`${packageName}: ${option} must be an integer of at least ${minimum}.`, { option });
-  }
-  return value as number;
+  yield* paginatePages<T>(
+    async () => {
+      const response = await api.get(path.replace(/^\/+/, ''), {
+        searchParams: { ...options.searchParams, limit, offset },
+        ...(signal && { signal }),
+      });
+      const envelope = unwrapEnvelope<unknown>(await response.json());
+      const fail = (detail: string) =>
+        new ApiError({ packageName, method: 'GET', url: response.url, status: response.status, detail });
+      if (!Array.isArray(envelope.data)) throw fail(`answered ${response.status} without a data list`);
+      const items = envelope.data as T[];
+      const asked = offset;
+      offset += items.length;
+      return {
+        items,
+        received: items.length,
+        fingerprint: JSON.stringify(items),
+        last: envelope.totalSize !== undefined ? offset >= envelope.totalSize : items.length < limit,
+        position: `offset ${asked}`,
+        problem:
+          envelope.offset !== undefined && envelope.offset !== asked
+            ? `answered offset ${envelope.offset} when asked for ${asked}`
+            : undefined,
+        fail,
+      };
+    },
+    { maxPages, signal },
+  );
 }
