@@ -4,7 +4,8 @@ import { formatDuration } from '../format-duration.js';
 /** Shows which demo step runs: a spinner on a terminal, one plain line per finished step otherwise. */
 export interface Progress {
   start(label: string): void;
-  finish(label: string, passed: boolean, durationMs: number): void;
+  /** `outcome`: whether the step passed, or `'skipped'`. */
+  finish(label: string, outcome: boolean | 'skipped', durationMs: number): void;
   /** Clears the spinner and stops its timer. Idempotent. */
   stop(): void;
 }
@@ -17,8 +18,9 @@ export function createProgress(stderr: CliOutput): Progress {
   if (!stderr.isTTY) {
     return {
       start() {},
-      finish(label, passed, durationMs) {
-        stderr.write(`auth-check demo: ${label}: ${passed ? 'passed' : 'FAILED'} (${formatDuration(durationMs)})\n`);
+      finish(label, outcome, durationMs) {
+        const word = outcome === 'skipped' ? 'skipped' : outcome ? 'passed' : 'FAILED';
+        stderr.write(`auth-check demo: ${label}: ${word} (${formatDuration(durationMs)})\n`);
       },
       stop() {},
     };

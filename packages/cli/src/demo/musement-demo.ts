@@ -4,6 +4,7 @@ import { musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { formatExpiry } from '../format-duration.js';
 import { badCredentialScenario, rateLimitScenario } from './common-scenarios.js';
 import { check, countersSince, type ProviderDemo } from './scenario.js';
+import { sharedTokenScenario } from './shared-token-scenario.js';
 
 const wrongSecret = 'musement-demo-wrong-client-secret-3f7a';
 const coldCalls = 10;
@@ -12,7 +13,8 @@ const expiries = 2;
 
 /**
  * Musement with the password grant: a login, the cached token for every call, and on expiry the refresh_token grant,
- * whose answer rotates the refresh token (the old one must never be sent again).
+ * whose answer rotates the refresh token (the old one must never be sent again). Then client_credentials, alone and
+ * shared by two processes through Redis.
  */
 export async function startMusementDemo(logger: Logger | undefined): Promise<ProviderDemo> {
   const emulator = await startMusementEmulator();
@@ -112,6 +114,8 @@ export async function startMusementDemo(logger: Logger | undefined): Promise<Pro
           return `a client without username/password: ${coldCalls} parallel calls → 1 login (client_credentials grant), no refresh token, ${formatExpiry(token.expiresAt, Date.now())}`;
         },
       },
+      // Two separate processes on one Redis: one login between them (skipped without redis-server).
+      sharedTokenScenario({ emulator, credentials: { clientId, clientSecret, application } }),
       rateLimitScenario(emulator, '/api/v3/cities', cities),
       badCredentialScenario({
         emulator,

@@ -1,11 +1,14 @@
 import { describeError } from '../describe-error.js';
 import type { Progress } from './create-progress.js';
-import { countersSince, type ProviderDemo, ScenarioFailure } from './scenario.js';
+import { countersSince, type ProviderDemo, ScenarioFailure, ScenarioSkipped } from './scenario.js';
 
 export interface ScenarioReport {
   name: string;
+  /** False when it failed or was skipped. */
   passed: boolean;
-  /** What happened, or why it failed. */
+  /** It could not run here (`detail` says why): neither passed nor failed. */
+  skipped: boolean;
+  /** What happened, why it failed, or why it was skipped. */
   detail: string;
   durationMs: number;
   /** Requests the emulator received during the scenario. */
@@ -17,6 +20,7 @@ export interface ProviderReport {
   provider: ProviderDemo['provider'];
   title: string;
   url: string;
+  /** No scenario failed (skipped ones do not count). */
   passed: boolean;
   durationMs: number;
   /** Totals the emulator counted over the whole flow. */
@@ -25,7 +29,10 @@ export interface ProviderReport {
   scenarios: ScenarioReport[];
 }
 
-/** Runs a provider's scenarios in order; a failed one is reported and the next ones still run. */
+/**
+ * Runs a provider's scenarios in order; a failed one is reported and the next ones still run. A scenario that throws
+ * `ScenarioSkipped` is reported as skipped, with the reason as its detail.
+ */
 export async function runScenarios(demo: ProviderDemo, progress: Progress): Promise<ProviderReport> {
   const started = performance.now();
   const total = countersSince(demo.emulator);
@@ -36,24 +43,29 @@ export async function runScenarios(demo: ProviderDemo, progress: Progress): Prom
     const counters = countersSince(demo.emulator);
     const scenarioStarted = performance.now();
     let passed = true;
+    let skipped = false;
     let detail: string;
     try {
       detail = await scenario.run();
     } catch (error) {
       passed = false;
-      detail = error instanceof ScenarioFailure ? error.message : `unexpected ${describeError(error).message}`;
+      skipped = error instanceof ScenarioSkipped;
+      detail =
+        error instanceof ScenarioFailure || error instanceof ScenarioSkipped
+          ? error.message
+          : `unexpected ${describeError(error).message}`;
     }
     const durationMs = performance.now() - scenarioStarted;
-    progress.finish(label, passed, durationMs);
+    progress.finish(label, skipped ? 'skipped' : passed, durationMs);
     const { tokenRequests, apiRequests } = counters();
-    scenarios.push({ name: scenario.name, passed, detail, durationMs, tokenRequests, apiRequests });
+    scenarios.push({ name: scenario.name, passed, skipped, detail, durationMs, tokenRequests, apiRequests });
   }
   const { tokenRequests, apiRequests } = total();
   return {
     provider: demo.provider,
     title: demo.title,
     url: demo.emulator.url,
-    passed: scenarios.every((scenario) => scenario.passed),
+    passed: scenarios.every((scenario) => scenario.passed || scenario.skipped),
     durationMs: performance.now() - started,
     tokenRequests,
     apiRequests,

@@ -20,6 +20,16 @@ export class ScenarioFailure extends Error {
   override readonly name = 'ScenarioFailure';
 }
 
+/** A scenario that cannot run here (e.g. a program it needs is not installed): reported as skipped, not failed. */
+export class ScenarioSkipped extends Error {
+  override readonly name = 'ScenarioSkipped';
+}
+
+/** Skips the scenario, saying why in `reason`. */
+export function skip(reason: string): never {
+  throw new ScenarioSkipped(reason);
+}
+
 /** Fails the scenario with `message` unless `condition` holds. */
 export function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new ScenarioFailure(message);
