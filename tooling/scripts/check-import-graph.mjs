@@ -16,7 +16,7 @@ const allowed = {
   musimap: ['core'],
   redis: ['core'],
   testing: [],
-  cli: ['core', 'gomus', 'musement', 'musimap', 'testing'],
+  cli: ['core', 'gomus', 'musement', 'musimap', 'redis', 'testing'],
 };
 
 const sourceFiles = (directory) =>
