@@ -37,9 +37,13 @@ export function createRetryDecision(
     }
     // A 429 was not processed: safe to send again whatever the method.
     if (status !== 429 && !retriedMethods.includes(method)) return false;
-    // The rarer retryable statuses (every 5xx but 501/505), which ky's short list leaves out.
-    if (status !== undefined && !commonRetryableStatusCodes.includes(status) && isRetryableStatus(status)) return true;
     if (isMarkedRetryable(error)) return true;
+    if (status !== undefined) {
+      // Never healed by a retry (413 included, which ky's own list would retry): stop here.
+      if (!isRetryableStatus(status)) return false;
+      // The rarer retryable statuses (every 5xx but 501/505), which ky's short list leaves out.
+      if (!commonRetryableStatusCodes.includes(status)) return true;
+    }
     // Our own errors (a rejected login, a token endpoint that gave up, a refused redirect) are final for this call.
     return AuthError.isInstance(error) ? false : undefined;
   };

@@ -237,6 +237,16 @@ describe('retry decisions', () => {
     expect(server.requests).toHaveLength(4);
   });
 
+  it('never retries 413 Content Too Large, even with a Retry-After (ky alone would)', async () => {
+    const server = await testServer((_request, response) => sendJson(response, 413, {}, { 'retry-after': '0' }));
+    const api = createAuthClient({ prefix: server.url, retry: { limit: 2, initialDelayMs: 1 } });
+
+    const error = await rejection(api.get('upload'));
+
+    expect(ApiError.isInstance(error) && error.status).toBe(413);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("marks a provider's 429 as source 'provider', with the wait it asked for", async () => {
     const server = await testServer((_request, response) =>
       sendJson(response, 429, { error: 'slow down' }, { 'retry-after': '3600' }),

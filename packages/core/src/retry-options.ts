@@ -110,9 +110,8 @@ export function toKyRetry(options: Required<RetryOptions>): KyRetryOptions {
   return {
     limit: options.limit,
     methods: options.retryNonIdempotent ? [...idempotentMethods, 'post', 'patch'] : idempotentMethods,
-    // ky copies this list on every call: keep it short; the rarer 5xx are retried by the client's shouldRetry.
-    statusCodes: [...commonRetryableStatusCodes],
-    afterStatusCodes: [429, 503],
+    // No statusCodes/afterStatusCodes: ky normalises (copies) the retry options twice per call, so only what differs
+    // from its defaults is passed. Its defaults add 413, which the client's shouldRetry refuses before ky looks.
     maxRetryAfter: options.maxRetryAfterMs,
     backoffLimit: options.maxDelayMs,
     delay: (attempt) => backoffDelayMs(options, attempt),
