@@ -1,28 +1,22 @@
 // The built bin: argv, environment, streams and exit codes wired to runCli. The demo itself runs once in the suite,
 // in-process (demo/run-demo.test.ts): running it again here would only repeat those 5-7 s.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChildProcess } from '../../core/src/test-support/run-child-process.js';
 import { assertBuilt } from '../../testing/src/test-support/assert-built.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-function spawnBin(
+async function spawnBin(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', ...env } },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : (error as { code?: unknown }).code;
-        resolve({ exitCode: typeof code === 'number' ? code : -1, stdout, stderr });
-      },
-    );
+  const { exitCode, stdout, stderr } = await runChildProcess(process.execPath, [bin, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeoutMs: 60_000,
   });
+  return { exitCode: exitCode ?? -1, stdout, stderr };
 }
 
 let emulator: EmulatorHandle;

@@ -1,5 +1,6 @@
 import {
   type EmulatorHandle,
+  findLeakedSecrets,
   gomusTestTokens,
   type MusementEmulatorHandle,
   musementTestCredentials,
@@ -79,15 +80,17 @@ function secretsInPlay(refreshTokens: Iterable<string>): Set<string> {
   return secrets;
 }
 
+/** @auth/testing's secret scan over every run's stdout and stderr (each also looked for URL-encoded). */
 function leaksIn(runs: readonly CapturedRun[], secrets: Iterable<string>): string[] {
-  const leaks: string[] = [];
-  runs.forEach((run, index) => {
-    for (const secret of secrets) {
-      if (run.stdout.includes(secret)) leaks.push(`run ${index} stdout: ${secret.slice(0, 6)}…`);
-      if (run.stderr.includes(secret)) leaks.push(`run ${index} stderr: ${secret.slice(0, 6)}…`);
-    }
-  });
-  return leaks;
+  const known = [...secrets];
+  return runs.flatMap((run, index) =>
+    [
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+    ].flatMap(([stream, text]) =>
+      findLeakedSecrets(known, [], [text]).map(([start]) => `run ${index} ${stream}: ${start}…`),
+    ),
+  );
 }
 
 describe('secrets in the CLI output', () => {

@@ -1,22 +1,17 @@
 // FileTokenStore across real processes: children run plain node on core's TypeScript sources and share one store path.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type StartedChildProcess, startChildProcess } from './test-support/run-child-process.js';
 import { type OAuthServer, startOAuthServer } from './test-support/start-oauth-server.js';
 
 const resolveHook = fileURLToPath(new URL('./test-support/resolve-typescript-sources.ts', import.meta.url));
 const loginChild = fileURLToPath(new URL('./test-support/file-store-login-child.ts', import.meta.url));
 const lockChild = fileURLToPath(new URL('./test-support/file-store-lock-child.ts', import.meta.url));
 
-interface Child {
-  process: ChildProcess;
-  /** Resolves with the first stdout line matching `pattern`; rejects when the child exits without printing one. */
-  waitForLine(pattern: RegExp): Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Child = StartedChildProcess;
 
 const children: Child[] = [];
 let directory: string;
@@ -36,46 +31,10 @@ afterEach(async () => {
 });
 
 function startChild(script: string, environment: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', resolveHook, script], {
+  const started = startChildProcess(process.execPath, ['--import', resolveHook, script], {
     env: { PATH: process.env.PATH, ...environment },
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdin: true,
   });
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
-  let buffered = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      lines.push(line);
-      for (const waiter of waiters.filter((candidate) => candidate.pattern.test(line))) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const started: Child = {
-    process: child,
-    exited,
-    waitForLine: (pattern) => {
-      const seen = lines.find((line) => pattern.test(line));
-      if (seen !== undefined) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        exited.then(({ code, signal }) =>
-          reject(new Error(`child exited (${code ?? signal}) before ${pattern}: ${lines.join(' | ')} ${stderr}`)),
-        );
-      });
-    },
-  };
   children.push(started);
   return started;
 }

@@ -1,24 +1,21 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../../testing/src/test-support/assert-built.js';
 import { AuthError } from './errors/auth-error.js';
 import { FileTokenStore } from './file-token-store.js';
+import { runChildProcess } from './test-support/run-child-process.js';
 import { TokenManager } from './token-manager.js';
 
-const run = promisify(execFile);
 const anHourAhead = () => new Date(Date.now() + 3_600_000);
 
 /** The pid of a process that has run and exited (reaped): nobody answers to it any more. */
 async function deadPid(): Promise<number> {
-  const child = execFile(process.execPath, ['-e', '']);
-  await new Promise((resolve) => child.once('exit', resolve));
-  return child.pid!;
+  const { pid } = await runChildProcess(process.execPath, ['-e', '']);
+  return pid!;
 }
 const builtCore = fileURLToPath(new URL('../dist/file-token-store.js', import.meta.url));
 
@@ -125,11 +122,12 @@ describe('FileTokenStore', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    await Promise.all(
-      ['first', 'second'].map((name) => run(process.execPath, ['--input-type=module', '-e', writer, name])),
+    const writers = await Promise.all(
+      ['first', 'second'].map((name) => runChildProcess(process.execPath, ['--input-type=module', '-e', writer, name])),
     );
     reading = false;
     await reader;
+    for (const ended of writers) expect(ended.exitCode, ended.output).toBe(0);
     const contents = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(contents)).toHaveLength(200);
     expect(reads).toBeGreaterThan(0);

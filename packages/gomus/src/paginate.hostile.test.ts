@@ -1,8 +1,8 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { ApiError } from '@auth/core';
 import { captureLogger } from '@auth/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../core/src/test-support/start-test-server.js';
 import { createGomusClient } from './create-gomus-client.js';
 
 // Servers that break go~mus' pagination contract. Before the page guards, (a) and (b) looped forever (thousands of
@@ -23,26 +23,12 @@ afterEach(async () => {
 /** A real HTTP server on 127.0.0.1 that answers `GET /api/v4/tickets` through `answer(page)`. */
 async function startHostileServer(answer: (page: number, response: ServerResponse) => void): Promise<HostileServer> {
   const pages: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
-    const page = new URL(request.url ?? '/', 'http://127.0.0.1').searchParams.get('page') ?? '';
+  const server = await startTestServer((request, response) => {
+    const page = new URL(request.path, 'http://127.0.0.1').searchParams.get('page') ?? '';
     pages.push(page);
     answer(Number(page), response);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const handle: HostileServer = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    pages,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const handle: HostileServer = { url: server.url, pages, close: () => server.close() };
   servers.push(handle);
   return handle;
 }

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, TokenManager, type TokenSet } from '@auth/core';
 import { parseTokenSet } from '@auth/core/provider';
 import { captureLogger, findLeakedSecrets } from '@auth/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
+import { runChildProcess } from '../../core/src/test-support/run-child-process.js';
 import { failFastRedisOptions } from './fail-fast-redis-options.js';
 import type { RedisClientLike } from './redis-client-like.js';
 import { RedisStoreError } from './redis-store-error.js';
@@ -19,29 +19,14 @@ const resolveHook = fileURLToPath(
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs a TypeScript file of test-support in a child node process; resolves when it exits, or kills it after `limitMs`. */
-function runChild(script: string, args: string[], limitMs: number) {
+async function runChild(script: string, args: string[], limitMs: number) {
   const path = (name: string) => fileURLToPath(new URL(`./test-support/${name}`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', resolveHook, path(script), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  return new Promise<{ code: number | null; killed: boolean; output: string }>((resolve) => {
-    let killed = false;
-    const limit = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.once('exit', (code) => {
-      clearTimeout(limit);
-      resolve({ code, killed, output });
-    });
-  });
+  const { exitCode, timedOut, output } = await runChildProcess(
+    process.execPath,
+    ['--import', resolveHook, path(script), ...args],
+    { timeoutMs: limitMs },
+  );
+  return { code: exitCode, killed: timedOut, output };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

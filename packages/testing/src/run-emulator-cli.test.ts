@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runChildProcess } from '../../core/src/test-support/run-child-process.js';
 import { emulatorExitCodes } from './emulator-exit-codes.js';
 import { gomusTestTokens } from './gomus/gomus-test-tokens.js';
 import { musementTestCredentials } from './musement/musement-test-credentials.js';
@@ -12,15 +12,9 @@ import { assertBuilt } from './test-support/assert-built.js';
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 /** Runs the built bin as a child process; resolves with its exit code and output. */
-function spawnBin(args: readonly string[]): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [bin, ...args],
-      { encoding: 'utf8', timeout: 30_000 },
-      (_, stdout, stderr) => resolve({ exitCode: child.exitCode, stdout, stderr }),
-    );
-  });
+async function spawnBin(args: readonly string[]): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  const { exitCode, stdout, stderr } = await runChildProcess(process.execPath, [bin, ...args], { timeoutMs: 30_000 });
+  return { exitCode, stdout, stderr };
 }
 
 /** A server listening on a free 127.0.0.1 port, to make that port taken. */

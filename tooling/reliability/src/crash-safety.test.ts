@@ -2,7 +2,6 @@
 // killed with SIGKILL at chosen and at random points of a rotation; a new process on the same store file must end up
 // authenticated (with the stored pair, or by a fresh login when the stored refresh token was rotated away), never
 // stuck, and leave the store holding the pair the server knows as the newest.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { FileTokenStore } from '@auth/core/file-token-store';
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  type StartedChildProcess,
+  startChildProcess,
+} from '../../../packages/core/src/test-support/run-child-process.js';
 import { waitUntil } from '../../../packages/testing/src/shared/wait-until.js';
 import { assertBuilt, packagesDirectory } from '../../../packages/testing/src/test-support/assert-built.js';
 import { withDeadline } from './with-deadline.js';
@@ -34,20 +37,14 @@ afterAll(() => {
 const fingerprint = (value: string | undefined) =>
   value === undefined ? null : createHash('sha256').update(value).digest('hex').slice(0, 16);
 
-interface Child {
-  process: ChildProcess;
-  lines: string[];
-  /** Resolves with the first line matching `pattern`. */
-  waitForLine(pattern: RegExp): Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Child = StartedChildProcess;
 
 function startChild(
   emulator: MusementEmulatorHandle,
   storePath: string,
   settings: { pauseAt?: string; clockOffsetMs?: number; loop?: boolean },
 ): Child {
-  const child = spawn(process.execPath, [childScript], {
+  return startChildProcess(process.execPath, [childScript], {
     env: {
       PATH: process.env.PATH,
       CRASH_CHILD_PAUSE_AT: settings.pauseAt ?? 'none',
@@ -62,47 +59,7 @@ function startChild(
       CRASH_CHILD_USERNAME: musementTestCredentials.username,
       CRASH_CHILD_PASSWORD: musementTestCredentials.password,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve(line: string): void }[] = [];
-  let buffered = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    buffered += chunk;
-    for (let end = buffered.indexOf('\n'); end !== -1; end = buffered.indexOf('\n')) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      lines.push(line);
-      for (const waiter of [...waiters]) {
-        if (waiter.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(line);
-        }
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return {
-    process: child,
-    lines,
-    exited,
-    waitForLine: (pattern) => {
-      const seen = lines.find((line) => pattern.test(line));
-      if (seen !== undefined) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        exited.then(({ code, signal }) =>
-          reject(new Error(`child exited (${code ?? signal}) before "${pattern}": ${lines.join(' | ')} ${stderr}`)),
-        );
-      });
-    },
-  };
 }
 
 /** Runs a child to completion and returns its JSON result. */

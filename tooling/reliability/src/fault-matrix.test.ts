@@ -3,11 +3,10 @@
 // requests. Faults that cannot happen to a provider are "n/a" with the reason. The table is printed at the end.
 // Rows where the client is told to wait (a Retry-After) run after the others, one cell at a time, on fake time: each
 // asserts the wait was asked for and that the retry came no sooner on the fake clock, without sitting through it.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { HttpOptions } from '@auth/core';
 import type { EmulatorHandle, FaultSpec } from '@auth/testing';
 import { afterAll, describe, type ExpectStatic, it, vi } from 'vitest';
+import { sendJson, startTestServer } from '../../../packages/core/src/test-support/start-test-server.js';
 import { runWithFakeTime } from '../../../packages/testing/src/test-support/run-with-fake-time.js';
 import { classifyOutcome, describeOutcome, type Outcome, type OutcomeKind } from './classify-outcome.js';
 import { failOnUnhandledRejections } from './fail-on-unhandled-rejections.js';
@@ -107,14 +106,9 @@ const redirectElsewhere = (status: number) => ({
   body: '',
 });
 
-/** Another origin: a loopback server outside the emulators, counting requests per path. */
-const elsewhereHits = new Map<string, number>();
-const elsewhere = createServer((request, response) => {
-  elsewhereHits.set(request.url ?? '/', (elsewhereHits.get(request.url ?? '/') ?? 0) + 1);
-  response.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"elsewhere","expires_in":3600}');
-});
-const elsewhereReady = new Promise<string>((resolve) =>
-  elsewhere.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`)),
+/** Another origin: a loopback server outside the emulators, recording the requests it receives. */
+const elsewhere = startTestServer((_request, response) =>
+  sendJson(response, 200, { access_token: 'elsewhere', expires_in: 3600 }),
 );
 
 /** Resolves once `count()` reaches `atLeast` (checked every 5 ms; the cell's deadline bounds it). */
@@ -345,8 +339,8 @@ const results = new Map<string, CellResult>();
 const cellKey = (fault: string, provider: ProviderName, method: MethodClass) => `${fault}|${provider}|${method}`;
 
 failOnUnhandledRejections('the fault matrix');
-afterAll(() => {
-  elsewhere.close();
+afterAll(async () => {
+  await (await elsewhere).close();
   printMatrix();
 });
 
@@ -423,7 +417,7 @@ async function runCell({ fault, provider, method, key, expected, expect }: Cell)
       emulator,
       client,
       injectOnApi: (spec) => emulator.injectFault({ ...spec, match: { method, path: provider.apiPath[method] } }),
-      elsewhere: `${await elsewhereReady}${elsewherePath}`,
+      elsewhere: `${(await elsewhere).url}${elsewherePath}`,
     };
     await fault.arrange(context);
     const controller = new AbortController();
@@ -461,7 +455,8 @@ async function runCell({ fault, provider, method, key, expected, expect }: Cell)
       expect(retried! - failed!, 'fake ms between the API attempts').toBeGreaterThanOrEqual(expected.retryAfterWaitMs);
     }
     if (expected.elsewhereRequests !== undefined) {
-      expect(elsewhereHits.get(elsewherePath) ?? 0, 'requests to the other origin').toBe(expected.elsewhereRequests);
+      const hits = (await elsewhere).requests.filter((request) => request.path === elsewherePath).length;
+      expect(hits, 'requests to the other origin').toBe(expected.elsewhereRequests);
     }
     if (fault.tokenLifetimeSeconds !== undefined && provider.tokenPath && client.getToken) {
       // The lifetime is measured on our clock, whatever the server's clock says.

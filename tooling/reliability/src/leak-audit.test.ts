@@ -1,11 +1,11 @@
 // The leak audit itself: the scanner finds what it must, the audit is live in this very run (records of clients
 // without a logger, errors, issued tokens), and a file that leaks fails (a child vitest runs planted leaks).
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ApiError, NetworkError } from '@auth/core';
 import { createMusimapClient } from '@auth/musimap';
 import { type EmulatorHandle, musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runChildProcess } from '../../../packages/core/src/test-support/run-child-process.js';
 import { LeakScanner } from './leak-scanner.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -100,23 +100,21 @@ describe('a file that leaks', () => {
     const environment = Object.fromEntries(
       Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST') && name !== 'TEST'),
     );
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [
-          'node_modules/vitest/vitest.mjs',
-          'run',
-          '--config',
-          'tooling/reliability/src/fixtures/vitest.fixtures.config.ts',
-          '--reporter',
-          'default',
-          '--no-color',
-        ],
-        { cwd: repositoryRoot, env: { ...environment, NO_COLOR: '1' }, timeout: 60_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? (error.code as number | null) : 0, output: stdout + stderr }),
-      );
-    });
+    const run = await runChildProcess(
+      process.execPath,
+      [
+        'node_modules/vitest/vitest.mjs',
+        'run',
+        '--config',
+        'tooling/reliability/src/fixtures/vitest.fixtures.config.ts',
+        '--reporter',
+        'default',
+        '--no-color',
+      ],
+      { cwd: repositoryRoot, env: { ...environment, NO_COLOR: '1' }, timeoutMs: 60_000 },
+    );
+    const { exitCode: code } = run;
+    const output = run.stdout + run.stderr;
     expect(code, output).toBe(1);
     const report = output.slice(output.indexOf('[leak audit]'));
     expect(report).toContain('planted-leak.fixture.ts');

@@ -6,9 +6,9 @@
 // A call costs about 0.7 ms of CPU here (client and emulator together), so 5 rounds of 10,000 calls for three providers
 // take ~100 s of CPU: too much for every run of the repository's tests on two cores. The default is 5 rounds of 2,000
 // concurrent calls per provider; RELIABILITY_LOAD=full runs 5 rounds of 10,000.
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, it } from 'vitest';
+import { runChildProcess } from '../../../packages/core/src/test-support/run-child-process.js';
 import { assertBuilt } from '../../../packages/testing/src/test-support/assert-built.js';
 import { type ProviderUnderTest, providersUnderTest } from './providers-under-test.js';
 import type { LoadOptions, RoundResult } from './run-load.js';
@@ -25,29 +25,26 @@ interface LoadResult {
   rounds: RoundResult[];
 }
 
-function runChild(provider: ProviderUnderTest): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--expose-gc', '--import', resolveHook, childScript],
-      {
-        env: {
-          PATH: process.env.PATH,
-          LOAD_CHILD_PROVIDER: provider.name,
-          LOAD_CHILD_OPTIONS: JSON.stringify(options),
-        },
-        maxBuffer: 16 * 1024 * 1024,
-        timeout: 170_000,
+async function runChild(provider: ProviderUnderTest): Promise<LoadResult> {
+  const { exitCode, signal, timedOut, stdout, stderr } = await runChildProcess(
+    process.execPath,
+    ['--expose-gc', '--import', resolveHook, childScript],
+    {
+      env: {
+        PATH: process.env.PATH,
+        LOAD_CHILD_PROVIDER: provider.name,
+        LOAD_CHILD_OPTIONS: JSON.stringify(options),
       },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`load child for ${provider.name} failed: ${error.message}\n${stderr}`));
-        const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
-        if (line === undefined)
-          return reject(new Error(`load child for ${provider.name} printed no result: ${stdout}`));
-        resolve(JSON.parse(line) as LoadResult);
-      },
-    );
-  });
+      timeoutMs: 170_000,
+    },
+  );
+  if (exitCode !== 0) {
+    const why = timedOut ? 'timed out' : `exited ${exitCode ?? signal}`;
+    throw new Error(`load child for ${provider.name} failed: ${why}\n${stderr}`);
+  }
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
+  if (line === undefined) throw new Error(`load child for ${provider.name} printed no result: ${stdout}`);
+  return JSON.parse(line) as LoadResult;
 }
 
 describe.concurrent('load', () => {

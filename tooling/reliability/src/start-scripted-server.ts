@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { startTestServer } from '../../../packages/core/src/test-support/start-test-server.js';
 
 /** One scripted answer. */
 export interface ScriptedResponse {
@@ -18,39 +17,26 @@ export interface ScriptedServer {
   close(): Promise<void>;
 }
 
-/** A tiny loopback server that answers every request with whatever the test scripted last (e.g. a fuzzed body). */
+/**
+ * A tiny loopback server that answers every request with whatever the test scripted last (e.g. a fuzzed body): the
+ * repository's loopback test server (core's test-support) with a scripted handler.
+ */
 export async function startScriptedServer(): Promise<ScriptedServer> {
   let current: ScriptedResponse = { status: 204, body: '' };
-  let requestCount = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((request, response) => {
-    requestCount += 1;
-    request.resume();
-    request.on('end', () => {
-      const { status, headers = {}, body } = current;
-      const bodyless = status === 204 || status === 304 || status < 200;
-      response.writeHead(status, { 'content-type': 'application/json', ...headers });
-      response.end(bodyless ? undefined : body);
-    });
+  const server = await startTestServer((_request, response) => {
+    const { status, headers = {}, body } = current;
+    const bodyless = status === 204 || status === 304 || status < 200;
+    response.writeHead(status, { 'content-type': 'application/json', ...headers });
+    response.end(bodyless ? undefined : body);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     respondWith(response) {
       current = response;
     },
     get requestCount() {
-      return requestCount;
+      return server.requests.length;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    close: () => server.close(),
   };
 }
