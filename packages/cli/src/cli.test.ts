@@ -3,8 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { type EmulatorHandle, gomusTestTokens, startGomusEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../../core/src/test-support/assert-built.js';
 import { runChildProcess } from '../../core/src/test-support/run-child-process.js';
-import { assertBuilt } from '../../testing/src/test-support/assert-built.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 

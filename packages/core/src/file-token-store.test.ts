@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../../testing/src/test-support/assert-built.js';
+import { assertBuilt } from '../../core/src/test-support/assert-built.js';
 import { AuthError } from './errors/auth-error.js';
 import { FileTokenStore } from './file-token-store.js';
 import { runChildProcess } from './test-support/run-child-process.js';

@@ -14,7 +14,7 @@ import { useRedisServer } from './test-support/use-redis-server.js';
 
 const canRun = redisTestsCanRun('@auth/redis RedisTokenStore');
 const resolveHook = fileURLToPath(
-  new URL('../../testing/src/test-support/resolve-typescript-sources.ts', import.meta.url),
+  new URL('../../core/src/test-support/resolve-typescript-sources.ts', import.meta.url),
 );
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

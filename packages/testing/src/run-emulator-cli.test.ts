@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { assertBuilt } from '../../core/src/test-support/assert-built.js';
 import { runChildProcess } from '../../core/src/test-support/run-child-process.js';
 import { emulatorExitCodes } from './emulator-exit-codes.js';
 import { gomusTestTokens } from './gomus/gomus-test-tokens.js';
 import { musementTestCredentials } from './musement/musement-test-credentials.js';
 import { runEmulatorCli } from './run-emulator-cli.js';
 import { waitUntil } from './shared/wait-until.js';
-import { assertBuilt } from './test-support/assert-built.js';
 
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 

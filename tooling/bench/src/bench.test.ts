@@ -2,7 +2,7 @@
 // deterministic ones (token request counts, 401s), never a time: the machine running tests is shared.
 // The emulators and fleet processes are child processes running the built packages (dist): build first.
 import { describe, expect, it } from 'vitest';
-import { describeStaleBuild } from '../../../packages/testing/src/test-support/assert-built.ts';
+import { describeStaleBuild } from '../../../packages/core/src/test-support/assert-built.ts';
 import type { ScenarioResult } from './report.ts';
 import { runColdHerd } from './scenarios/cold-herd.ts';
 import { runExpiry } from './scenarios/expiry.ts';

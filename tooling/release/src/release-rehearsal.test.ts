@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../../../packages/core/src/test-support/assert-built.ts';
 import { redisTestsCanRun, startRedisServer } from '../../../packages/redis/src/test-support/start-redis-server.ts';
 import * as testing from '../../../packages/testing/src/index.ts';
-import { assertBuilt } from '../../../packages/testing/src/test-support/assert-built.ts';
 import { cjsScript, consumerCode, esmScript } from '../../scripts/consumer-scripts.mjs';
 import { npmEnvironment } from './npm-environment.ts';
 import { createReleaseWorkspace, type Manifest, type ReleaseWorkspace, repositoryRoot } from './release-workspace.ts';

@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { FileTokenStore } from '@auth/core/file-token-store';
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { assertBuilt, packagesDirectory } from '../../../packages/core/src/test-support/assert-built.js';
 import {
   type StartedChildProcess,
   startChildProcess,
 } from '../../../packages/core/src/test-support/run-child-process.js';
 import { waitUntil } from '../../../packages/testing/src/shared/wait-until.js';
-import { assertBuilt, packagesDirectory } from '../../../packages/testing/src/test-support/assert-built.js';
 import { withDeadline } from './with-deadline.js';
 
 const childScript = fileURLToPath(new URL('./crash-child.ts', import.meta.url));

@@ -8,8 +8,8 @@
 // concurrent calls per provider; RELIABILITY_LOAD=full runs 5 rounds of 10,000.
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, it } from 'vitest';
+import { assertBuilt } from '../../../packages/core/src/test-support/assert-built.js';
 import { runChildProcess } from '../../../packages/core/src/test-support/run-child-process.js';
-import { assertBuilt } from '../../../packages/testing/src/test-support/assert-built.js';
 import { type ProviderUnderTest, providersUnderTest } from './providers-under-test.js';
 import type { LoadOptions, RoundResult } from './run-load.js';
 
@@ -17,7 +17,7 @@ const full = process.env.RELIABILITY_LOAD === 'full';
 const options: LoadOptions = { calls: full ? 10_000 : 2_000, rounds: 5, faultShare: 0.01, connections: 256 };
 const childScript = fileURLToPath(new URL('./load-child.ts', import.meta.url));
 const resolveHook = fileURLToPath(
-  new URL('../../../packages/testing/src/test-support/resolve-typescript-sources.ts', import.meta.url),
+  new URL('../../../packages/core/src/test-support/resolve-typescript-sources.ts', import.meta.url),
 );
 
 interface LoadResult {

@@ -3,7 +3,7 @@
 // results render to. Its Redis scenario runs when redis-server is installed (its two processes load the built
 // @auth/core, @auth/musement and @auth/redis), and is skipped otherwise; AUTH_REQUIRE_REDIS=1 (CI) forbids the skip.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../../../testing/src/test-support/assert-built.js';
+import { assertBuilt } from '../../../core/src/test-support/assert-built.js';
 import { type CapturedRun, runCaptured } from '../test-support/run-captured.js';
 import { findRedisServer } from './find-redis-server.js';
 import { demoHeading, renderDemoSummary, renderProviderReport } from './render-demo-report.js';

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertBuilt } from '../../../testing/src/test-support/assert-built.js';
+import { assertBuilt } from '../../../core/src/test-support/assert-built.js';
 import { createProgress } from './create-progress.js';
 import { findRedisServer } from './find-redis-server.js';
 import { renderDemoSummary, renderProviderReport } from './render-demo-report.js';

@@ -1,6 +1,7 @@
-// Lets plain node (which strips types but keeps import specifiers as written) load core's TypeScript sources, whose
-// relative imports name `.js` files as the TypeScript convention wants. For child processes of core's tests:
-// `node --import <this file> <child>.ts`. (Core's tests cannot use tooling's copy: nothing imports tooling.)
+// Lets plain node (which strips types but keeps import specifiers as written) load our TypeScript files, whose
+// relative imports name `.js` files as the TypeScript convention wants. Packages (`@auth/core`, ioredis) still
+// resolve to their BUILT entry points. Used with `node --import <this file> <child>.ts` by child processes of the
+// tests of core, @auth/redis and the reliability tooling: the one copy, in the lowest package.
 import { registerHooks } from 'node:module';
 
 registerHooks({

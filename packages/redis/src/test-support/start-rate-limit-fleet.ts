@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CapturedRecord } from '@auth/testing';
-import { assertBuilt, packagesDirectory } from '../../../testing/src/test-support/assert-built.js';
+import { assertBuilt, packagesDirectory } from '../../../core/src/test-support/assert-built.js';
 
 const memberScript = fileURLToPath(new URL('./rate-limit-member.mjs', import.meta.url));
 

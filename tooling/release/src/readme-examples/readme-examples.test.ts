@@ -18,13 +18,13 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt } from '../../../../packages/core/src/test-support/assert-built.ts';
 import {
   findRedisServer,
   type RedisServerHandle,
   startRedisServer,
 } from '../../../../packages/redis/src/test-support/start-redis-server.ts';
 import * as testing from '../../../../packages/testing/src/index.ts';
-import { assertBuilt } from '../../../../packages/testing/src/test-support/assert-built.ts';
 import { repositoryRoot } from '../release-workspace.ts';
 import { runCommand } from '../run-command.ts';
 import { type CodeBlock, extractCodeBlocks, isRunnable } from './extract-examples.ts';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, packagesDirectory } from '../../../../packages/testing/src/test-support/assert-built.ts';
+import { assertBuilt, packagesDirectory } from '../../../../packages/core/src/test-support/assert-built.ts';
 import { installNpmTool } from '../install-npm-tool.ts';
 import { runCommand } from '../run-command.ts';
 import { loadTimeBuiltins } from './load-time-imports.ts';

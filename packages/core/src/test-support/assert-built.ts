@@ -1,7 +1,7 @@
 // The repository's one check that a package's build is there and newer than its sources, for tests whose child
-// processes run the BUILT packages. Not part of @auth/testing's published entry point: it knows this repository's
-// layout. It imports nothing but Node's built-ins, so every package's tests (core's included, which may not depend on
-// @auth/testing) and the tooling import it by relative path, and plain `node` runs it (the bench scenarios).
+// processes run the BUILT packages. In core's test-support (never published: it knows this repository's layout),
+// the lowest package, so every package's tests and the tooling import it by relative path without an upward import;
+// it imports nothing but Node's built-ins, so plain `node` runs it (the bench scenarios).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
