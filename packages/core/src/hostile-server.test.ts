@@ -123,6 +123,32 @@ describe('secrets never leave for another origin', () => {
     expect(followed.every((request) => request.headers.authorization === 'Bearer SECRET-access-good')).toBe(true);
   });
 
+  it('a bodied POST redirected (307) and then refused (401) is replayed whole: the body reaches every hop', async () => {
+    let logins = 0;
+    let refused = false;
+    const provider = await server((request, response) => {
+      if (request.path === '/token') return goodToken(response, `SECRET-access-${++logins}`);
+      if (request.path === '/temporary') return void response.writeHead(307, { location: '/kept' }).end();
+      if (!refused) {
+        refused = true;
+        return sendJson(response, 401, { error: 'invalid_token' });
+      }
+      return sendJson(response, 200, { body: request.body, authorization: request.headers.authorization });
+    });
+    const { api } = client(provider.url);
+
+    const answer = await api.post('temporary', { json: { order: 1 } }).json();
+
+    expect(answer).toEqual({ body: '{"order":1}', authorization: 'Bearer SECRET-access-2' });
+    const sent = provider.requests.filter((request) => request.path !== '/token');
+    expect(sent.map((request) => [request.path, request.body])).toEqual([
+      ['/temporary', '{"order":1}'],
+      ['/kept', '{"order":1}'],
+      ['/temporary', '{"order":1}'],
+      ['/kept', '{"order":1}'],
+    ]);
+  });
+
   it('never follows https to http, even to the same host', async () => {
     const plain = await server((_request, response) => sendJson(response, 200, { downgraded: true }));
     const tls = createHttpsServer(
