@@ -41,6 +41,26 @@ export function rateLimitScenario(emulator: EmulatorHandle, path: string, call: 
   };
 }
 
+/**
+ * `calls` parallel calls once a token is cached: every one reaches the API and none asks for a token. The scenario
+ * after a first login (which leaves exactly one token request behind it).
+ */
+export function cachedReuseScenario(emulator: EmulatorHandle, calls: number, call: () => Promise<unknown>): Scenario {
+  return {
+    name: 'cached reuse',
+    async run() {
+      const counters = countersSince(emulator);
+      await Promise.all(Array.from({ length: calls }, call));
+      check(counters().apiRequests === calls, `expected ${calls} requests, got ${counters().apiRequests}`);
+      check(
+        counters().tokenRequests === 0,
+        `the cached token was not reused: ${counters().tokenRequests} token requests`,
+      );
+      return `${calls} parallel calls → 0 token requests (1 in total so far)`;
+    },
+  };
+}
+
 export interface BadCredentialOptions {
   emulator: EmulatorHandle;
   /** What is wrong, e.g. `wrong client secret`. */

@@ -2,7 +2,7 @@ import type { Logger } from '@auth/core';
 import { createMusementClient } from '@auth/musement';
 import { musementTestCredentials, startMusementEmulator } from '@auth/testing';
 import { formatExpiry } from '../format-duration.js';
-import { badCredentialScenario, rateLimitScenario } from './common-scenarios.js';
+import { badCredentialScenario, cachedReuseScenario, rateLimitScenario } from './common-scenarios.js';
 import { check, countersSince, type ProviderDemo } from './scenario.js';
 import { sharedTokenScenario } from './shared-token-scenario.js';
 
@@ -44,22 +44,7 @@ export async function startMusementDemo(logger: Logger | undefined): Promise<Pro
           return `${coldCalls} parallel calls on a cold cache → 1 login (password grant): ${token.tokenType}, ${scope}, ${formatExpiry(token.expiresAt, Date.now())}`;
         },
       },
-      {
-        name: 'cached reuse',
-        async run() {
-          const counters = countersSince(emulator);
-          await Promise.all(Array.from({ length: cachedCalls }, cities));
-          check(
-            counters().apiRequests === cachedCalls,
-            `expected ${cachedCalls} requests, got ${counters().apiRequests}`,
-          );
-          check(
-            counters().tokenRequests === 0,
-            `the cached token was not reused: ${counters().tokenRequests} token requests`,
-          );
-          return `${cachedCalls} parallel calls → 0 token requests (1 in total so far)`;
-        },
-      },
+      cachedReuseScenario(emulator, cachedCalls, cities),
       {
         name: 'expiry → refresh',
         async run() {

@@ -2,7 +2,7 @@ import type { Logger } from '@auth/core';
 import { createMusimapClient } from '@auth/musimap';
 import { musimapTestCredentials, startMusimapEmulator } from '@auth/testing';
 import { formatDuration } from '../format-duration.js';
-import { badCredentialScenario, rateLimitScenario } from './common-scenarios.js';
+import { badCredentialScenario, cachedReuseScenario, rateLimitScenario } from './common-scenarios.js';
 import { check, countersSince, type ProviderDemo, requestsSince, sleep } from './scenario.js';
 
 const wrongSecret = 'musimap-demo-wrong-client-secret-8c1e';
@@ -44,18 +44,7 @@ export async function startMusimapDemo(logger: Logger | undefined): Promise<Prov
           return `${coldCalls} parallel calls on a cold cache → 1 token request: ${token.tokenType}, lifetime ${formatDuration(lifetimeMs)}`;
         },
       },
-      {
-        name: 'cached reuse',
-        async run() {
-          const counters = countersSince(emulator);
-          await Promise.all(Array.from({ length: cachedCalls }, tags));
-          check(
-            counters().tokenRequests === 0,
-            `the cached token was not reused: ${counters().tokenRequests} token requests`,
-          );
-          return `${cachedCalls} parallel calls → 0 token requests (1 in total so far)`;
-        },
-      },
+      cachedReuseScenario(emulator, cachedCalls, tags),
       {
         name: 'renewal ahead',
         async run() {
