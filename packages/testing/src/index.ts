@@ -16,6 +16,8 @@ export {
   type MusimapEmulatorOptions,
   startMusimapEmulator,
 } from './musimap/start-musimap-emulator.js';
+export { findRedisServer } from './redis/find-redis-server.js';
+export { type RedisServerHandle, type StartRedisServerOptions, startRedisServer } from './redis/start-redis-server.js';
 export type {
   EmulatorCounters,
   EmulatorHandle,

@@ -1,3 +1,4 @@
+import { findRedisServer } from '@auth/testing';
 // The demo runs once for the whole suite, here, in-process (5-7 s, mostly the real one-second Retry-After waits it
 // shows): every test below judges that one run, its JSON report, its progress lines, and the text report the same
 // results render to. Its Redis scenario runs when redis-server is installed (its two processes load the built
@@ -5,7 +6,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../../../core/src/test-support/assert-built.js';
 import { type CapturedRun, runCaptured } from '../test-support/run-captured.js';
-import { findRedisServer } from './find-redis-server.js';
 import { demoHeading, renderDemoSummary, renderProviderReport } from './render-demo-report.js';
 import type { ProviderReport } from './run-scenarios.js';
 

@@ -2,11 +2,15 @@
 // that cannot log in or processes that never finish, while leaving no redis-server or process of its own behind.
 // Its processes load the built @auth/core, @auth/musement and @auth/redis.
 import { readdirSync, readFileSync } from 'node:fs';
-import { type MusementEmulatorHandle, musementTestCredentials, startMusementEmulator } from '@auth/testing';
+import {
+  findRedisServer,
+  type MusementEmulatorHandle,
+  musementTestCredentials,
+  startMusementEmulator,
+} from '@auth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertBuilt } from '../../../core/src/test-support/assert-built.js';
 import { createProgress } from './create-progress.js';
-import { findRedisServer } from './find-redis-server.js';
 import { renderDemoSummary, renderProviderReport } from './render-demo-report.js';
 import { runScenarios } from './run-scenarios.js';
 import { ScenarioFailure } from './scenario.js';

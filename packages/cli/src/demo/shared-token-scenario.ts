@@ -1,8 +1,6 @@
-import type { EmulatorHandle } from '@auth/testing';
-import { findRedisServer } from './find-redis-server.js';
+import { type EmulatorHandle, findRedisServer, type RedisServerHandle, startRedisServer } from '@auth/testing';
 import { runSharedTokenProcesses } from './run-shared-token-processes.js';
 import { check, countersSince, type Scenario, ScenarioFailure, skip } from './scenario.js';
-import { type DemoRedisServer, startRedisServer } from './start-redis-server.js';
 
 const processes = 2;
 
@@ -35,9 +33,9 @@ export function sharedTokenScenario(options: SharedTokenScenarioOptions): Scenar
         );
       }
       const signal = AbortSignal.timeout(timeoutMs);
-      let server: DemoRedisServer;
+      let server: RedisServerHandle;
       try {
-        server = await startRedisServer(binary, signal);
+        server = await startRedisServer({ binary, signal });
       } catch (error) {
         throw new ScenarioFailure(`could not start redis-server: ${error instanceof Error ? error.message : error}`);
       }

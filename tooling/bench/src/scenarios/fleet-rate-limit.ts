@@ -1,9 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { musimapTestCredentials } from '@auth/testing';
-import { describeStaleBuild } from '../../../../packages/core/src/test-support/assert-built.ts';
 // The Redis tests' own helpers and fleet process (they import only Node built-ins and the built packages).
-import { findRedisServer, startRedisServer } from '../../../../packages/redis/src/test-support/start-redis-server.ts';
+import { findRedisServer, musimapTestCredentials, startRedisServer } from '@auth/testing';
+import { describeStaleBuild } from '../../../../packages/core/src/test-support/assert-built.ts';
 import { startEmulatorProcess } from '../emulator-process.ts';
 import { sleep } from '../load.ts';
 import { type Figure, figure, type ScenarioResult } from '../report.ts';

@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describeStaleBuild } from '../../../../packages/core/src/test-support/assert-built.ts';
 // The Redis tests' own server helper (it imports only Node built-ins, so it runs here as TypeScript).
-import { findRedisServer, startRedisServer } from '../../../../packages/redis/src/test-support/start-redis-server.ts';
+import { findRedisServer, startRedisServer } from '@auth/testing';
+import { describeStaleBuild } from '../../../../packages/core/src/test-support/assert-built.ts';
 import { startEmulatorProcess } from '../emulator-process.ts';
 import type { FleetMemberConfig, FleetMemberMessage } from '../fleet-member.ts';
 import { median, sleep } from '../load.ts';
