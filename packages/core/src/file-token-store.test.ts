@@ -170,6 +170,35 @@ describe('FileTokenStore', () => {
     }
   });
 
+  it('takes over a lease file left without a record (a crash between creating and writing it) once a ttl old', async () => {
+    const store = new FileTokenStore(join(directory, 'tokens.json'));
+    const first = await store.acquireLease('k', 10_000);
+    const leaseName = (await readdir(directory)).find((name) => name.endsWith('.lease'));
+    await first!.release();
+    const leasePath = join(directory, leaseName!);
+    // What a writer killed between `open(wx)` and its write left behind: a lease file with nothing in it.
+    await writeFile(leasePath, '');
+    // Fresh, it may be a live writer's lease a microsecond before its record: left alone.
+    expect(await store.acquireLease('k', 10_000)).toBeUndefined();
+    // Older than the ttl, whoever made it is not coming back: taken over, with a record of its own.
+    const old = new Date(Date.now() - 20_000);
+    await utimes(leasePath, old, old);
+    const lease = await store.acquireLease('k', 10_000);
+    expect(lease).toBeDefined();
+    expect((await readFile(leasePath, 'utf8')).split(' ')).toHaveLength(4);
+    await lease!.release();
+  });
+
+  it('creates lock and lease files whole: no temporary file is left beside them', async () => {
+    const store = new FileTokenStore(join(directory, 'tokens.json'));
+    await store.set('a', { accessToken: 'token-a' });
+    const lease = await store.acquireLease('a', 10_000);
+    const names = await readdir(directory);
+    expect(names.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(names.filter((name) => name.endsWith('.lease'))).toHaveLength(1);
+    await lease!.release();
+  });
+
   it('takes over at once the lock file and the lease file of a dead process', async () => {
     const path = join(directory, 'tokens.json');
     const pid = await deadPid();

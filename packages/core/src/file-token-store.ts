@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { type FileHandle, link, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { AuthError } from './errors/auth-error.js';
@@ -76,7 +76,11 @@ export class FileTokenStore implements LeasingTokenStore {
       const holder = await readFile(path, 'utf8').catch(() => '');
       const [, expiresText, pid, host] = holder.split(' ');
       const expiresAt = Number(expiresText);
-      const expired = Number.isFinite(expiresAt) && expiresAt < Date.now();
+      // A record that says no expiry (empty or cut short, e.g. written by a version that could die between creating
+      // the file and writing it) expires a ttl after the file was last written: it can never hold the lease forever.
+      const expired = Number.isFinite(expiresAt)
+        ? expiresAt < Date.now()
+        : ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0) + ttlMs < Date.now();
       if (!expired && !isDeadProcess(pid, host)) return undefined;
       // The holder's lease ran out or its process is gone (SIGKILL): take over, unless someone else was faster.
       const now = await readFile(path, 'utf8').catch(() => '');
@@ -220,7 +224,30 @@ async function writeAtomically(path: string, contents: string): Promise<void> {
   await rename(temporary, path);
 }
 
+/**
+ * Creates `path` holding `contents` unless it exists. The file appears whole, written beside it and then hard-linked
+ * in place, so a process killed midway leaves no empty lock or lease that others would wait on; a file system without
+ * hard links gets an exclusive create and write instead.
+ */
 async function tryCreate(path: string, contents: string): Promise<boolean> {
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(temporary, contents, { mode: 0o600 });
+  try {
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      return createExclusively(path, contents);
+    }
+    throw error;
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+async function createExclusively(path: string, contents: string): Promise<boolean> {
   try {
     const handle = await open(path, 'wx', 0o600);
     try {
