@@ -1,18 +1,13 @@
 import { type AuthEventListener, emitEvent } from './auth-event.js';
-import { bufferResponse } from './buffer-response.js';
+import { createExchange } from './create-exchange.js';
+import { createRateLimitGate } from './create-rate-limit-gate.js';
 import type { SecretScrubber } from './create-secret-scrubber.js';
 import type { ErrorContext } from './errors/api-error.js';
-import { RateLimitError } from './errors/rate-limit-error.js';
-import { failureReason } from './failure-reason.js';
 import { fingerprintToken } from './fingerprint-token.js';
-import { followRedirects, isRedirect } from './follow-redirects.js';
 import type { Instrumentation } from './instrumentation.js';
-import { limitResponseBody } from './limit-response-body.js';
-import { createExchangeLog, type ExchangeRecord } from './log-exchange.js';
-import { type Logger, silentLogger } from './logger.js';
-import { parseRetryAfter } from './parse-retry-after.js';
-import { type RateLimiter, RateLimiterBusy } from './rate-limiter.js';
-import { redactUrl } from './redact-url.js';
+import type { Logger } from './logger.js';
+import { createAttemptObserver } from './observe-attempt.js';
+import type { RateLimiter } from './rate-limiter.js';
 import { defaultRetryOptions } from './retry-options.js';
 import type { TokenSet } from './token-set.js';
 import type { AccessTokenProvider } from './token-source.js';
@@ -63,91 +58,40 @@ type FetchInit = RequestInit & { authCall?: CallState };
  * redirects, caps the body, and logs one record per HTTP exchange with the URL redacted.
  */
 export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fetch {
-  const { tokens, scheme = 'Bearer', logger, rateLimiter, secrets } = options;
+  const { tokens, scheme = 'Bearer', secrets, telemetry, onEvent } = options;
   const context: Required<ErrorContext> = {
     packageName: options.packageName,
     visibleQueryParameters: options.visibleQueryParameters,
   };
-  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const redirectRules = { ...context, follow: options.followRedirects };
-  const bodyLimit = { ...context, maxBytes: options.maxResponseBytes };
-  const log =
-    logger === silentLogger
-      ? undefined
-      : createExchangeLog(logger, options.logFields ?? {}, context.visibleQueryParameters);
-
-  const exchange = async (request: Request, init: FetchInit): Promise<Response> => {
-    // Redirects are ours to follow (see followRedirects): ky sends `redirect: 'manual'`, a caller may not undo it.
-    const sent = request.redirect === 'manual' ? request : new Request(request, { redirect: 'manual' });
-    const spare = options.followRedirects && sent.body !== null ? sent.clone() : undefined;
-    let response = await baseFetch(sent, init);
-    if (isRedirect(response.status)) {
-      response = await followRedirects(baseFetch, sent, response, spare, init, redirectRules);
-    }
-    response = limitResponseBody(sent, response, bodyLimit);
-    return options.bufferBody ? bufferResponse(sent, response, context) : response;
-  };
-
-  const { telemetry, onEvent } = options;
+  const exchange = createExchange({
+    ...context,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+    followRedirects: options.followRedirects,
+    maxResponseBytes: options.maxResponseBytes,
+    bufferBody: options.bufferBody,
+  });
   const provider = options.logFields?.provider as string | undefined;
   const eventFields = { package: context.packageName, ...(provider !== undefined && { provider }) };
-  const tracesAttempts = telemetry !== undefined && telemetry.tracesAttempts !== false;
-  /** Per-attempt work (a record, a span, a fingerprint) only when someone reads it. */
-  const observed = log !== undefined || tracesAttempts;
-
-  const acquireSlot = async (limiter: RateLimiter, request: Request): Promise<void> => {
-    try {
-      await limiter.acquire(request.signal, options.maxRateLimitWaitMs);
-    } catch (error) {
-      if (!RateLimiterBusy.isInstance(error)) throw error;
-      const retryAfterMs = Math.ceil(error.waitMs);
-      throw new RateLimitError({
-        ...context,
-        status: 429,
-        method: request.method,
-        url: request.url,
-        retryAfterMs,
-        source: 'client',
-        detail: `not sent: the client-side rateLimit has no slot within timeoutMs (next in ${retryAfterMs} ms)`,
-      });
-    }
-  };
-
-  const maxPauseMs = options.maxRateLimitPauseMs ?? defaultRetryOptions.maxRetryAfterMs;
-  /**
-   * The provider said when to come back: every caller sharing the limiter holds until then (the whole fleet, for a
-   * shared limiter), instead of each sending into the same wall. A limiter that cannot pause, or fails to, is left as is.
-   */
-  const pauseLimiter = (limiter: RateLimiter, response: Response): void => {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    if (retryAfterMs === undefined || retryAfterMs <= 0 || limiter.pause === undefined) return;
-    const untilEpochMs = Date.now() + Math.min(retryAfterMs, maxPauseMs);
-    try {
-      Promise.resolve(limiter.pause(untilEpochMs)).catch(() => undefined);
-    } catch {}
-    emitEvent(onEvent, { type: 'rate_limit.paused', untilEpochMs }, eventFields);
-  };
-
-  const observe = async (request: Request, init: FetchInit, record: ExchangeRecord): Promise<Response> => {
-    const end = (tracesAttempts ? telemetry : undefined)?.attempt({
-      method: request.method,
-      get url() {
-        return redactUrl(request.url, context.visibleQueryParameters);
-      },
-      resendCount: record.attempt - 1 + (record.replay ? 1 : 0),
-      kind: options.kind ?? 'api',
-      provider,
-      tokenFingerprint: record.token,
+  const gate =
+    options.rateLimiter &&
+    createRateLimitGate({
+      ...context,
+      limiter: options.rateLimiter,
+      maxWaitMs: options.maxRateLimitWaitMs,
+      maxPauseMs: options.maxRateLimitPauseMs ?? defaultRetryOptions.maxRetryAfterMs,
+      telemetry,
+      onEvent,
+      eventFields,
     });
-    try {
-      const response = await (log ? log(record, () => exchange(request, init)) : exchange(request, init));
-      end?.({ status: response.status });
-      return response;
-    } catch (error) {
-      end?.({ error: failureReason(error) });
-      throw error;
-    }
-  };
+  /** Per-attempt work (a record, a span, a fingerprint) only when someone reads it. */
+  const observe = createAttemptObserver({
+    logger: options.logger,
+    logFields: options.logFields ?? {},
+    telemetry,
+    kind: options.kind ?? 'api',
+    provider,
+    visibleQueryParameters: context.visibleQueryParameters,
+  });
 
   const send = async (
     request: Request,
@@ -156,21 +100,14 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     replay: boolean,
     token?: TokenSet,
   ): Promise<Response> => {
-    if (rateLimiter) {
-      const waitStarted = telemetry ? performance.now() : 0;
-      await acquireSlot(rateLimiter, request);
-      const waitedMs = telemetry ? performance.now() - waitStarted : 0;
-      if (waitedMs >= 1) telemetry?.waited('rate_limit', waitedMs, provider);
-    }
-    const response = await (observed
-      ? observe(request, init, {
-          request,
-          attempt,
-          replay,
-          token: token === undefined ? undefined : fingerprintOf(token.accessToken),
-        })
+    if (gate) await gate.enter(request);
+    const response = await (observe
+      ? observe(
+          { request, attempt, replay, token: token === undefined ? undefined : fingerprintOf(token.accessToken) },
+          () => exchange(request, init),
+        )
       : exchange(request, init));
-    if (rateLimiter && (response.status === 429 || response.status === 503)) pauseLimiter(rateLimiter, response);
+    gate?.leave(response);
     return response;
   };
 
