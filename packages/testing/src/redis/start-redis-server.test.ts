@@ -52,6 +52,19 @@ describe.skipIf(!available)('startRedisServer', () => {
     }
   });
 
+  it('holds one exit listener while it runs and none once stopped, however often it restarts', async () => {
+    const before = process.listenerCount('exit');
+    const redis = await startRedisServer();
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    for (let round = 0; round < 3; round++) {
+      await redis.stop('SIGKILL');
+      await redis.start();
+    }
+    expect(process.listenerCount('exit')).toBe(before + 1);
+    await redis.stop();
+    expect(process.listenerCount('exit')).toBe(before);
+  });
+
   it('rejects when its signal aborts before the server is ready', async () => {
     await expect(startRedisServer({ signal: AbortSignal.abort() })).rejects.toThrow('was not ready in time');
   });

@@ -57,8 +57,9 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
 
 function createHandle(binary: string, port: number, first: ChildProcess): RedisServerHandle {
   let child: ChildProcess | undefined = first;
+  // While it runs, a process that exits takes the server with it (a listener per running server, removed on stop).
   const killOnExit = () => child?.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  process.on('exit', killOnExit);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -68,6 +69,7 @@ function createHandle(binary: string, port: number, first: ChildProcess): RedisS
     async stop(signal = 'SIGTERM') {
       const running = child;
       child = undefined;
+      process.off('exit', killOnExit);
       if (running) await stopChild(running, signal);
     },
     async start() {
@@ -76,6 +78,7 @@ function createHandle(binary: string, port: number, first: ChildProcess): RedisS
       for (let attempt = 0; ; attempt++) {
         try {
           child = await launch(binary, port);
+          process.on('exit', killOnExit);
           return;
         } catch (error) {
           if (attempt >= 20) throw error;
