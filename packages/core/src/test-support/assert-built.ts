@@ -20,7 +20,8 @@ export function describeStaleBuild(packages: readonly BuiltPackage[]): string | 
   for (const item of packages) {
     const { name, entry } = typeof item === 'string' ? { name: item, entry: 'dist/index.js' } : item;
     const built = join(packagesDirectory, name, entry);
-    const fix = `run \`pnpm turbo run build --filter @auth/${name}\` (or \`pnpm build\`) first`;
+    // `--force`: sources rewritten with the same contents hit turbo's cache, which leaves dist (and its mtime) alone.
+    const fix = `run \`pnpm turbo run build --filter @auth/${name} --force\` first`;
     if (!existsSync(built)) return `@auth/${name} is not built (packages/${name}/${entry} is missing): ${fix}`;
     const newest = newestSource(join(packagesDirectory, name, 'src'));
     if (newest !== undefined && newest.mtimeMs > statSync(built).mtimeMs) {
