@@ -24,8 +24,9 @@ async function limitedOnce(status: number, retryAfter: string) {
 describe('a 429 or 503 with Retry-After pauses the rate limiter the client shares', () => {
   it.each([429, 503])('%i: no caller of the shared limiter sends before Retry-After has passed', async (status) => {
     const server = await limitedOnce(status, '1');
-    // One budget for two clients, as a provider's token client and API client share one.
-    const limiter = createRateLimiter({ requestsPerSecond: 50 });
+    // One budget for two clients, as a provider's token client and API client share one. 200 ms between slots: the
+    // 429 is back and the pause set long before the next slot, even on a loaded machine; the others are still queued.
+    const limiter = createRateLimiter({ requestsPerSecond: 5 });
     const first = createAuthClient({ prefix: server.url, rateLimit: limiter });
     const second = createAuthClient({ prefix: server.url, rateLimit: limiter });
 
@@ -33,7 +34,7 @@ describe('a 429 or 503 with Retry-After pauses the rate limiter the client share
 
     const [limited, ...rest] = server.requests;
     expect(limited!.path).toBe('/limited');
-    // Without the pause the others would leave 20 ms apart, right after the first; they all wait out its Retry-After.
+    // Without the pause the others would leave 200 ms apart, right after the first; they all wait out its Retry-After.
     expect(rest).toHaveLength(5);
     for (const request of rest) expect(request.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(999);
   });
