@@ -1,7 +1,6 @@
 // Musement customer sessions on a RedisTokenStore: a session created by one process is used and renewed by the others,
 // one refresh per expiry for the fleet and no refresh token sent twice. First with clients in this process that each
 // have their own connection and store object (as processes would), then with separate Node processes (built dist).
-import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CredentialsError } from '@auth/core';
@@ -13,8 +12,10 @@ import {
   startMusementEmulator,
 } from '@auth/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packagesDirectory } from '../../core/src/test-support/assert-built.js';
 import { RedisTokenStore } from './redis-token-store.js';
-import { assertPackagesBuilt, type MemberLog, type MemberSummary } from './test-support/start-fleet.js';
+import { type ForkedMember, forkFleetMember, killFleetMembers } from './test-support/fork-fleet-member.js';
+import { assertPackagesBuilt, type MemberSummary } from './test-support/start-fleet.js';
 import { redisTestsCanRun } from './test-support/start-redis-server.js';
 import { useRedisServer } from './test-support/use-redis-server.js';
 
@@ -97,16 +98,9 @@ describe.skipIf(!canRun)('Musement customer sessions on a RedisTokenStore', () =
 
   describe('separate Node processes (built packages)', () => {
     const lifetimeMs = 2_000;
-    let members: ChildProcess[] = [];
+    let members: ForkedMember<MemberSummary>[] = [];
     afterEach(async () => {
-      await Promise.all(
-        members.map(async (child) => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGKILL');
-          await exited;
-        }),
-      );
+      await killFleetMembers(members);
       members = [];
     });
 
@@ -114,10 +108,9 @@ describe.skipIf(!canRun)('Musement customer sessions on a RedisTokenStore', () =
       assertPackagesBuilt();
       emulator = await startMusementEmulator({ tokenLifetimeSeconds: lifetimeMs / 1000 });
       await inAnotherProcess().loginCustomer({ username, password });
-      const packages = fileURLToPath(new URL('../../', import.meta.url));
-      const logs: MemberLog[] = [];
-      const started = Array.from({ length: 4 }, (_, index) => {
-        const config = {
+      const script = fileURLToPath(new URL('./test-support/customer-member.mjs', import.meta.url));
+      members = Array.from({ length: 4 }, (_, index) =>
+        forkFleetMember<MemberSummary>(script, {
           name: `member-${index + 1}`,
           redisUrl: redis.server.url,
           emulatorUrl: emulator.url,
@@ -125,37 +118,14 @@ describe.skipIf(!canRun)('Musement customer sessions on a RedisTokenStore', () =
           username,
           concurrency: 2,
           callIntervalMs: 20,
-          redisDist: join(packages, 'redis', 'dist', 'index.js'),
-          musementDist: join(packages, 'musement', 'dist', 'index.js'),
-        };
-        const child = fork(
-          fileURLToPath(new URL('./test-support/customer-member.mjs', import.meta.url)),
-          [JSON.stringify(config)],
-          {
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-            execArgv: [],
-          },
-        );
-        members.push(child);
-        const exited = new Promise<never>((_, reject) =>
-          child.once('exit', (code) => reject(new Error(`${config.name} exited (${code}) before reporting`))),
-        );
-        exited.catch(() => {});
-        let ready!: () => void;
-        let report!: (summary: MemberSummary) => void;
-        const readyPromise = new Promise<void>((resolve) => (ready = resolve));
-        const summary = new Promise<MemberSummary>((resolve) => (report = resolve));
-        child.on('message', (message: { type: string } & Record<string, unknown>) => {
-          if (message.type === 'ready') ready();
-          if (message.type === 'log') logs.push({ ...(message as unknown as MemberLog), at: Date.now() });
-          if (message.type === 'summary') report(message as unknown as MemberSummary);
-        });
-        return { child, ready: Promise.race([readyPromise, exited]), summary: Promise.race([summary, exited]) };
-      });
-      await Promise.all(started.map((member) => member.ready));
+          redisDist: join(packagesDirectory, 'redis', 'dist', 'index.js'),
+          musementDist: join(packagesDirectory, 'musement', 'dist', 'index.js'),
+        }),
+      );
+      await Promise.all(members.map((member) => member.ready));
       await sleep(3 * lifetimeMs);
-      for (const { child } of started) child.send('stop');
-      const summaries = await Promise.all(started.map((member) => member.summary));
+      const summaries = await Promise.all(members.map((member) => member.stop()));
+      const logs = members.flatMap((member) => member.logs);
 
       for (const summary of summaries) {
         expect(summary.failures).toEqual([]);

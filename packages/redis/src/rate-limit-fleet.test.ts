@@ -49,7 +49,7 @@ describe.skipIf(!canRun)(`${size} processes sharing createRedisRateLimiter at R 
     await Promise.all(fleet.map((member) => member.ready));
     // Measured from here: every process holds its token; fresh windows.
     emulator.reset();
-    for (const member of fleet) member.go();
+    for (const member of fleet) member.send('go');
   };
   const stopAll = () => Promise.all(fleet.map((member) => member.stop()));
 

@@ -48,7 +48,7 @@ describe.skipIf(!canRun)(`Redis killed under ${size} processes sharing createRed
     });
     await Promise.all(fleet.map((member) => member.ready));
     emulator.reset();
-    for (const member of fleet) member.go();
+    for (const member of fleet) member.send('go');
     await sleep(1_000);
 
     await redis.server.stop('SIGKILL');

@@ -1,8 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CapturedRecord } from '@auth/testing';
 import { assertBuilt, packagesDirectory } from '../../../core/src/test-support/assert-built.js';
+import { type ForkedMember, forkFleetMember, killFleetMembers, type MemberLog } from './fork-fleet-member.js';
 
 const memberScript = fileURLToPath(new URL('./rate-limit-member.mjs', import.meta.url));
 
@@ -21,10 +20,8 @@ export interface RateLimitFleetOptions {
   credentials: { clientId: string; clientSecret: string };
 }
 
-export interface RateLimitMemberLog extends CapturedRecord {
-  /** When the parent received it, epoch ms. */
-  at: number;
-}
+/** A log record of a member. */
+export type RateLimitMemberLog = MemberLog;
 
 export interface RateLimitMemberSummary {
   succeeded: number;
@@ -32,19 +29,8 @@ export interface RateLimitMemberSummary {
   errors: string[];
 }
 
-export interface RateLimitFleetMember {
-  readonly name: string;
-  readonly process: ChildProcess;
-  /** Its limiter's warnings and info records. */
-  readonly logs: RateLimitMemberLog[];
-  readonly output: string[];
-  /** Resolves once it holds a token (its first call succeeded); it then waits for `go()`. */
-  readonly ready: Promise<void>;
-  /** Starts its calls: the ones its summary counts. */
-  go(): void;
-  /** Asks it to finish its calls and report. */
-  stop(): Promise<RateLimitMemberSummary>;
-}
+/** A member: once `ready` (it holds a token) it waits for `send('go')` to start the calls its summary counts. */
+export type RateLimitFleetMember = ForkedMember<RateLimitMemberSummary>;
 
 /**
  * Forks `size` Node processes of `rate-limit-member.mjs`, each a Musimap client calling the emulator. They load the
@@ -56,7 +42,7 @@ export function startRateLimitFleet(options: RateLimitFleetOptions): RateLimitFl
 }
 
 function startMember(options: RateLimitFleetOptions, name: string): RateLimitFleetMember {
-  const config = {
+  return forkFleetMember<RateLimitMemberSummary>(memberScript, {
     name,
     emulatorUrl: options.emulatorUrl,
     redisUrl: options.redisUrl,
@@ -67,54 +53,8 @@ function startMember(options: RateLimitFleetOptions, name: string): RateLimitFle
     clientSecret: options.credentials.clientSecret,
     musimapDist: join(packagesDirectory, 'musimap', 'dist', 'index.js'),
     redisDist: join(packagesDirectory, 'redis', 'dist', 'index.js'),
-  };
-  const child = fork(memberScript, [JSON.stringify(config)], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    execArgv: [],
   });
-  const logs: RateLimitMemberLog[] = [];
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  let summary: RateLimitMemberSummary | undefined;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.once('exit', (code, signal) =>
-      reject(new Error(`${name} exited (${code ?? signal}) before its first call succeeded:\n${output.join('')}`)),
-    );
-    child.on('message', (message: { type: string } & Record<string, unknown>) => {
-      if (message.type === 'ready') resolve();
-      if (message.type === 'log') logs.push({ ...(message as unknown as RateLimitMemberLog), at: Date.now() });
-      if (message.type === 'summary') summary = message as unknown as RateLimitMemberSummary;
-    });
-  });
-  ready.catch(() => {}); // observed by the test when it awaits it
-  return {
-    name,
-    process: child,
-    logs,
-    output,
-    ready,
-    go() {
-      if (child.connected) child.send('go');
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null && child.connected) child.send('stop');
-      await exited;
-      if (!summary) throw new Error(`${name} ended without a summary:\n${output.join('')}`);
-      return summary;
-    },
-  };
 }
 
 /** Kills every member still running (SIGKILL, by its pid): for afterEach, after a failed test. */
-export async function killRateLimitFleet(members: readonly RateLimitFleetMember[]): Promise<void> {
-  await Promise.all(
-    members.map(async ({ process: child }) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-    }),
-  );
-}
+export const killRateLimitFleet = killFleetMembers;
