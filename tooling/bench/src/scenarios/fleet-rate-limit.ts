@@ -1,11 +1,11 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 // The Redis tests' own helpers and fleet process (they import only Node built-ins and the built packages).
-import { findRedisServer, musimapTestCredentials, startRedisServer } from '@auth/testing';
-import { describeStaleBuild } from '../../../../packages/core/src/test-support/assert-built.ts';
+import { musimapTestCredentials, startRedisServer } from '@auth/testing';
 import { startEmulatorProcess } from '../emulator-process.ts';
 import { sleep } from '../load.ts';
 import { type Figure, figure, type ScenarioResult } from '../report.ts';
+import { fleetSkipReason } from './fleet.ts';
 
 export interface FleetRateLimitSettings {
   processes: number;
@@ -37,10 +37,7 @@ type Variant = 'none' | 'local' | 'redis';
 
 /** Why the scenario cannot run here, or undefined when it can. */
 export function fleetRateLimitSkipReason(): string | undefined {
-  const stale = describeStaleBuild(['core', 'testing', 'musimap', 'redis']);
-  if (stale !== undefined) return stale;
-  if (findRedisServer() === undefined) return 'redis-server was not found (REDIS_SERVER_BIN, PATH, /usr/bin)';
-  return undefined;
+  return fleetSkipReason(['core', 'testing', 'musimap', 'redis']);
 }
 
 interface Run {

@@ -29,9 +29,9 @@ export const fleetDefaults: FleetSettings = {
 const redisEntry = new URL('../../../../packages/redis/dist/index.js', import.meta.url);
 const memberScript = fileURLToPath(new URL('../fleet-member.ts', import.meta.url));
 
-/** Why the fleet scenario cannot run here, or undefined when it can. */
-export function fleetSkipReason(): string | undefined {
-  const stale = describeStaleBuild(['core', 'musement', 'redis']);
+/** Why a fleet of processes loading `packages` (built) through one redis-server cannot run here, or undefined. */
+export function fleetSkipReason(packages: readonly string[] = ['core', 'musement', 'redis']): string | undefined {
+  const stale = describeStaleBuild(packages);
   if (stale !== undefined) return stale;
   if (findRedisServer() === undefined) return 'redis-server was not found (REDIS_SERVER_BIN, PATH, /usr/bin)';
   return undefined;
