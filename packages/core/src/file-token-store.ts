@@ -1,5 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, link, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  access,
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { AuthError } from './errors/auth-error.js';
@@ -230,6 +242,8 @@ async function writeAtomically(path: string, contents: string): Promise<void> {
  * hard links gets an exclusive create and write instead.
  */
 async function tryCreate(path: string, contents: string): Promise<boolean> {
+  // Held (the common answer while a writer waits for the lock): say so without writing a file to throw away.
+  if (await exists(path)) return false;
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temporary, contents, { mode: 0o600 });
   try {
@@ -245,6 +259,13 @@ async function tryCreate(path: string, contents: string): Promise<boolean> {
   } finally {
     await unlink(temporary).catch(() => undefined);
   }
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function createExclusively(path: string, contents: string): Promise<boolean> {
