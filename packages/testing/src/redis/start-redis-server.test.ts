@@ -1,4 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRedisServer } from './find-redis-server.js';
 import { startRedisServer } from './start-redis-server.js';
@@ -21,6 +25,22 @@ function ping(port: number): Promise<string> {
     });
     socket.once('error', reject);
   });
+}
+
+/** Pids of this process's children whose command is `name` (Linux: read from /proc). */
+function childrenNamed(name: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      const command = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (Number(fields[1]) === process.pid && command === name) found.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
 
 const isAlive = (pid: number) => {
@@ -67,6 +87,19 @@ describe.skipIf(!available)('startRedisServer', () => {
 
   it('rejects when its signal aborts before the server is ready', async () => {
     await expect(startRedisServer({ signal: AbortSignal.abort() })).rejects.toThrow('was not ready in time');
+  });
+
+  it('gives up on a server that never gets ready, after readyTimeoutMs, and stops it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'auth-redis-'));
+    const silent = join(directory, 'silent-server');
+    await writeFile(silent, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    try {
+      const before = childrenNamed('sleep');
+      await expect(startRedisServer({ binary: silent, readyTimeoutMs: 200 })).rejects.toThrow('was not ready in time');
+      expect(childrenNamed('sleep')).toEqual(before);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('says what is missing when there is no such binary', async () => {

@@ -24,6 +24,8 @@ export interface StartRedisServerOptions {
   binary?: string | undefined;
   /** Gives up waiting for the server to accept connections; the server is then stopped and the start rejects. */
   signal?: AbortSignal | undefined;
+  /** The longest wait for one launch to accept connections (also for `start()` after a stop). @default 10_000 */
+  readyTimeoutMs?: number | undefined;
 }
 
 /** Ports tried when the one found free is taken before the server binds it. */
@@ -42,11 +44,13 @@ const launchAttempts = 5;
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<RedisServerHandle> {
   const binary = options.binary ?? findRedisServer();
   if (binary === undefined) throw new Error('redis-server was not found (REDIS_SERVER_BIN, PATH, /usr/bin)');
+  const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
   let lastError: unknown;
   for (let attempt = 0; attempt < launchAttempts; attempt++) {
     const port = await findFreePort();
     try {
-      return createHandle(binary, port, await launch(binary, port, options.signal));
+      const child = await launch(binary, port, readySignal(readyTimeoutMs, options.signal));
+      return createHandle(binary, port, child, readyTimeoutMs);
     } catch (error) {
       lastError = error; // most likely the port was taken in between: try another one, unless time is up
       if (options.signal?.aborted) break;
@@ -55,7 +59,7 @@ export async function startRedisServer(options: StartRedisServerOptions = {}): P
   throw lastError;
 }
 
-function createHandle(binary: string, port: number, first: ChildProcess): RedisServerHandle {
+function createHandle(binary: string, port: number, first: ChildProcess, readyTimeoutMs: number): RedisServerHandle {
   let child: ChildProcess | undefined = first;
   // While it runs, a process that exits takes the server with it (a listener per running server, removed on stop).
   const killOnExit = () => child?.kill('SIGKILL');
@@ -77,7 +81,7 @@ function createHandle(binary: string, port: number, first: ChildProcess): RedisS
       // The port may linger briefly after the previous server exits: retry for a while.
       for (let attempt = 0; ; attempt++) {
         try {
-          child = await launch(binary, port);
+          child = await launch(binary, port, readySignal(readyTimeoutMs));
           process.on('exit', killOnExit);
           return;
         } catch (error) {
@@ -87,6 +91,12 @@ function createHandle(binary: string, port: number, first: ChildProcess): RedisS
       }
     },
   };
+}
+
+/** Aborts after `timeoutMs`, or with `signal`. */
+function readySignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
 }
 
 /** Stops `child` by its pid (escalating to SIGKILL after 2 s) and waits for its exit. */
@@ -100,7 +110,7 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<v
 }
 
 /** Runs `binary` on `port` and resolves once it is ready; it is stopped when it cannot be, or `signal` aborts first. */
-function launch(binary: string, port: number, signal?: AbortSignal): Promise<ChildProcess> {
+function launch(binary: string, port: number, signal: AbortSignal): Promise<ChildProcess> {
   const child = spawn(
     binary,
     ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
@@ -130,13 +140,13 @@ function launch(binary: string, port: number, signal?: AbortSignal): Promise<Chi
       child.stderr?.off('data', onData);
       child.off('exit', onExit);
       child.off('error', onError);
-      signal?.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', onExit);
     child.once('error', onError);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
   });
 }
