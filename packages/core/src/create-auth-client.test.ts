@@ -239,6 +239,54 @@ describe('retry', () => {
   });
 });
 
+describe('client headers and error mapping', () => {
+  it("sends the client headers on every attempt, under the call's own headers of the same name", async () => {
+    let calls = 0;
+    const server = await testServer((_request, response) => {
+      calls += 1;
+      sendJson(response, calls === 1 ? 503 : 200, {});
+    });
+    const api = createAuthClient({
+      prefix: server.url,
+      retry: { limit: 1, maxDelayMs: 1 },
+      headers: { 'x-app': 'shop', 'accept-language': 'en' },
+    });
+    await api.get('first');
+    await api.get('second', { headers: { 'Accept-Language': 'de' } });
+    await api.get('third', {
+      hooks: { beforeRequest: [({ request }) => void request.headers.set('x-app', 'from-a-hook')] },
+    });
+    const seen = server.requests.map((request) => [
+      request.path,
+      request.headers['x-app'],
+      request.headers['accept-language'],
+    ]);
+    expect(seen).toEqual([
+      // The retried attempt of a call carries them too.
+      ['/first', 'shop', 'en'],
+      ['/first', 'shop', 'en'],
+      ['/second', 'shop', 'de'],
+      ['/third', 'from-a-hook', 'en'],
+    ]);
+  });
+
+  it('scrubs what mapError quotes from an answer that echoes the token', async () => {
+    const token = 'SECRET-token-echoed-in-the-envelope';
+    const server = await testServer((request, response) => {
+      sendJson(response, 400, { message: `bad request for ${request.headers.authorization}` });
+    });
+    const api = createAuthClient({
+      prefix: server.url,
+      tokens: { getToken: async () => ({ accessToken: token }) },
+      mapError: (error) =>
+        ApiError.isInstance(error) ? new Error(`mapped: ${(error.data as { message: string }).message}`) : error,
+    });
+    const error = (await api.get('x').catch((caught: unknown) => caught)) as Error;
+    expect(error.message).toMatch(/^mapped: bad request for Bearer /);
+    expect(`${error.message} ${inspect(error, { depth: 5 })}`).not.toContain(token);
+  });
+});
+
 describe('safety', () => {
   it('refuses http:// to a non-loopback host unless allowed', () => {
     expect(() => createAuthClient({ prefix: 'http://api.example.com' })).toThrow(ConfigError);

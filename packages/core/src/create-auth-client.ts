@@ -19,7 +19,10 @@ export interface AuthClientOptions extends HttpOptions {
   tokens?: AccessTokenProvider;
   /** @default 'Bearer' */
   scheme?: string;
-  /** Headers sent on every request. */
+  /**
+   * Headers sent on every request, the token request's included. A header of the same name set by the call (its
+   * `headers` option or a `beforeRequest` hook) wins. They are set as the request leaves, so hooks do not see them.
+   */
   headers?: Record<string, string>;
   /** Package name used in messages and log records. @default '@auth/core' */
   packageName?: string;
@@ -27,6 +30,11 @@ export interface AuthClientOptions extends HttpOptions {
   logFields?: Record<string, unknown>;
   /** Extra ky hooks, run after ours. */
   hooks?: Hooks;
+  /**
+   * Rewrites the typed error of a failed call (a provider's error envelope into the message, its own error classes);
+   * runs inside the engine's error hook, before secrets are scrubbed, so that what it quotes is scrubbed too.
+   */
+  mapError?: (error: Error) => Error;
   /** Keep the body of an error answer as `ApiError.data`. Token clients drop it: it may echo the credentials. @default true */
   keepErrorBody?: boolean;
   /**
@@ -72,6 +80,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
     telemetry && ((waitMs) => telemetry.waited('retry_after', waitMs, provider)),
   );
   const tokens = options.tokens;
+  const { mapError } = options;
 
   return ky.create({
     prefix,
@@ -85,6 +94,8 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       maxRateLimitWaitMs: http.timeoutMs,
       maxRateLimitPauseMs: http.retry.maxRetryAfterMs,
       fetch: http.fetch,
+      // Set by our fetch rather than by ky: ky would merge them into a new Headers on every call.
+      headers: options.headers,
       bufferBody: options.bufferBody ?? false,
       followRedirects: options.followRedirects !== false,
       maxResponseBytes: http.maxResponseBytes,
@@ -103,7 +114,6 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       methods: allMethods,
       shouldRetry: ({ error }) => decideRetry(error),
     },
-    ...(options.headers ? { headers: options.headers } : {}),
     parseJson: createJsonParser(context),
     hooks: {
       // Every hook costs each call (ky clones the options for init hooks and races each beforeRequest hook against
@@ -138,17 +148,17 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       // No afterResponse hook of ours: ky clones every response for each one (measured: -11% throughput).
       afterResponse: options.hooks?.afterResponse ?? [],
       beforeError: [
-        ({ error, request }) =>
-          secrets.scrubError(
-            toAuthError(error, {
-              ...context,
-              method: request.method,
-              url: request.url,
-              keepBody: options.keepErrorBody !== false,
-              secrets,
-              ...(options.rejectionStatuses ? { rejectionStatuses: options.rejectionStatuses } : {}),
-            }),
-          ),
+        ({ error, request }) => {
+          const typed = toAuthError(error, {
+            ...context,
+            method: request.method,
+            url: request.url,
+            keepBody: options.keepErrorBody !== false,
+            secrets,
+            ...(options.rejectionStatuses ? { rejectionStatuses: options.rejectionStatuses } : {}),
+          });
+          return secrets.scrubError(mapError ? mapError(typed) : typed);
+        },
         ...(options.hooks?.beforeError ?? []),
       ],
     },

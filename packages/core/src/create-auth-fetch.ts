@@ -40,6 +40,8 @@ export interface AuthFetchOptions extends Required<ErrorContext> {
    */
   maxRateLimitPauseMs?: number | undefined;
   fetch?: typeof globalThis.fetch | undefined;
+  /** Sent on every attempt unless the request already has a header of that name (the call's own wins). */
+  headers?: Record<string, string> | undefined;
   /** Read each body before returning (token answers), so a connection dropped mid-body is a typed `NetworkError`. */
   bufferBody: boolean;
   /** Follow same-origin redirects; false refuses every redirect (token requests). */
@@ -121,8 +123,11 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     return lastFingerprint.fingerprint;
   };
 
+  const defaultHeaders = Object.entries(options.headers ?? {});
+
   return async (input, init = {}) => {
     const request = input instanceof Request ? input : new Request(input, init);
+    for (const [name, value] of defaultHeaders) if (!request.headers.has(name)) request.headers.set(name, value);
     const fetchInit = init as FetchInit;
     const state = fetchInit.authCall;
     const attempt = state ? ++state.attempt : 1;

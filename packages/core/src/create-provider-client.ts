@@ -35,6 +35,8 @@ export interface ProviderDefinition {
   tokens?: AccessTokenProvider | ((kit: ProviderKit) => AccessTokenProvider);
   /** The API client's own ky hooks (run after the engine's). */
   hooks?: Hooks;
+  /** Rewrites a failed call's typed error, e.g. to quote the provider's error envelope (see `AuthClientOptions`). */
+  mapError?: (error: Error) => Error;
   /** Wraps the fetch of API calls (not of token requests), e.g. to poll an answer. */
   wrapFetch?(fetch: typeof globalThis.fetch): typeof globalThis.fetch;
 }
@@ -104,6 +106,7 @@ export function createProviderClient(definition: ProviderDefinition): ProviderCl
     prefix: definition.apiUrl,
     ...(tokens && { tokens }),
     ...(definition.hooks && { hooks: definition.hooks }),
+    ...(definition.mapError && { mapError: definition.mapError }),
     ...(definition.wrapFetch && { fetch: definition.wrapFetch(baseFetch) }),
   });
   return {

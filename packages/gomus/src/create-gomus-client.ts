@@ -164,20 +164,20 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
     },
     // A 202 (a process still running) is polled below core's client: one call, one result for the caller.
     wrapFetch: (fetch) => pollAccepted(rememberQueryToken(() => apiSecrets)(fetch), retry),
-    hooks: {
-      // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
-      beforeRequest: options.verify
-        ? [
-            async ({ request, options: requestOptions }) => {
-              // The caller's abort ends its wait for the token test; the test goes on for the others.
-              if (gate !== undefined && requestOptions.context[tokenTestContext] !== true) {
-                await abortable(gate, request.signal);
-              }
-            },
-          ]
-        : [],
-      beforeError: [({ error }) => mapGomusError(error, tokenConfigured)],
-    },
+    // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
+    ...(options.verify && {
+      hooks: {
+        beforeRequest: [
+          async ({ request, options: requestOptions }) => {
+            // The caller's abort ends its wait for the token test; the test goes on for the others.
+            if (gate !== undefined && requestOptions.context[tokenTestContext] !== true) {
+              await abortable(gate, request.signal);
+            }
+          },
+        ],
+      },
+    }),
+    mapError: (error) => mapGomusError(error, tokenConfigured),
   });
 
   // Shop customer sessions, order documents and the version: never the API token.
@@ -200,7 +200,7 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
     // The session's headers are set and read below the poll, so that every answer's newest token is kept.
     wrapFetch: (fetch) =>
       pollAccepted(rememberQueryToken(() => keylessSecrets)(sessions.wrapSessionFetch(fetch)), retry),
-    hooks: { beforeError: [({ error }) => mapGomusError(error, undefined)] },
+    mapError: (error) => mapGomusError(error, undefined),
   });
 
   const context: GomusContext = {

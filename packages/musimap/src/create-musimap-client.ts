@@ -53,7 +53,7 @@ export function createMusimapClient(options: MusimapClientOptions = {}): Musimap
     secrets: [settings.clientSecret],
     ...(environment !== undefined && { logFields: { environment } }),
     // An error answer's envelope message goes into the ApiError's message.
-    hooks: { beforeError: [({ error }) => mapMusimapError(error)] },
+    mapError: mapMusimapError,
     tokens: manageTokens({
       url: baseUrl,
       key: { baseUrl, clientId, ...(environment !== undefined && { environment }) },
