@@ -24,6 +24,8 @@ export { createTokenKey, type TokenKeyParts } from './create-token-key.js';
 export { editDistance } from './edit-distance.js';
 export type { ApiErrorOptions, ErrorContext, ExchangeErrorOptions } from './errors/api-error.js';
 export type { AuthErrorOptions } from './errors/auth-error.js';
+export { type CredentialsRejectedOptions, credentialsRejected } from './errors/credentials-rejected.js';
+export { exchangeOf } from './errors/exchange-of.js';
 export { extendSecretScrubber } from './extend-secret-scrubber.js';
 export { integerOption } from './integer-option.js';
 export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './load-setting.js';

@@ -6,6 +6,8 @@ import { ApiError } from './errors/api-error.js';
 import { AuthError } from './errors/auth-error.js';
 import { ConfigError } from './errors/config-error.js';
 import { CredentialsError } from './errors/credentials-error.js';
+import { credentialsRejected } from './errors/credentials-rejected.js';
+import { exchangeOf } from './errors/exchange-of.js';
 import { RateLimitError } from './errors/rate-limit-error.js';
 import { loadRequiredSetting, loadSetting } from './load-setting.js';
 import { parseRetryAfter } from './parse-retry-after.js';
@@ -130,5 +132,33 @@ describe('errors', () => {
         (symbol) => !Object.getOwnPropertyDescriptor(limited, symbol)!.enumerable,
       ),
     ).toBe(true);
+  });
+});
+
+describe('building an error about the exchange of another', () => {
+  it('keeps what the first shows and hides what it hid, and words a rejection like every exchange error', () => {
+    const first = new ApiError({
+      packageName: '@auth/acme',
+      method: 'GET',
+      url: 'https://api.example/v1/orders/7?locale=de&token=order-secret',
+      visibleQueryParameters: ['locale'],
+      status: 401,
+    });
+    expect(first.url).toBe('https://api.example/v1/orders/7?locale=de&token=[REDACTED]');
+    const rejected = credentialsRejected({
+      packageName: '@auth/acme',
+      ...exchangeOf(first),
+      status: 401,
+      reason: 'invalid_order_token',
+      detail: 'was rejected with 401: the order token does not match the order',
+    });
+    expect(CredentialsError.isInstance(rejected)).toBe(true);
+    expect(rejected).toMatchObject({ status: 401, reason: 'invalid_order_token' });
+    expect(rejected.message).toBe(
+      '@auth/acme: GET https://api.example/v1/orders/7?locale=de&token=[REDACTED] was rejected with 401: the order token does not match the order.',
+    );
+    expect(credentialsRejected({ method: 'POST', url: 'https://api.example/login' }).message).toBe(
+      '@auth/core: POST https://api.example/login was rejected.',
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { ApiError, type Clock, ConfigError, CredentialsError, type TokenStore } from '@auth/core';
-import { createSecretScrubber, createTokenKey, type SecretScrubber } from '@auth/core/provider';
+import {
+  createSecretScrubber,
+  createTokenKey,
+  credentialsRejected,
+  exchangeOf,
+  type SecretScrubber,
+} from '@auth/core/provider';
 import type { BeforeErrorHook, KyInstance } from 'ky';
 import {
   type CustomerSessionRecord,
@@ -123,10 +129,14 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
   /** A 401 of a session's request: the session is over (expired, signed out, or replaced by another sign-in). */
   const sessionRejected: BeforeErrorHook = ({ error }) => {
     if (!ApiError.isInstance(error) || error.status !== 401) return error;
-    return new CredentialsError(
-      `${packageName}: ${error.method} ${error.url} was rejected with 401: the customer session is over (expired, signed out or replaced). Log the customer in again.`,
-      { status: 401, reason: 'session_rejected' },
-    );
+    return credentialsRejected({
+      packageName,
+      ...exchangeOf(error),
+      status: 401,
+      reason: 'session_rejected',
+      detail:
+        'was rejected with 401: the customer session is over (expired, signed out or replaced). Log the customer in again',
+    });
   };
 
   /** Best effort: the server may not offer devise's sign-out, or the session may be over already. */
@@ -226,10 +236,13 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
 /** A 401 at sign-in means the e-mail or password is wrong; the answer's body is not kept (it may echo them). */
 function signInRejected(error: Error): Error {
   if (!ApiError.isInstance(error) || error.status !== 401) return error;
-  return new CredentialsError(
-    `${packageName}: ${error.method} ${error.url} was rejected with 401: the shop customer's e-mail or password is wrong.`,
-    { status: 401, reason: 'invalid_credentials' },
-  );
+  return credentialsRejected({
+    packageName,
+    ...exchangeOf(error),
+    status: 401,
+    reason: 'invalid_credentials',
+    detail: "was rejected with 401: the shop customer's e-mail or password is wrong",
+  });
 }
 
 function noSession(): CredentialsError {

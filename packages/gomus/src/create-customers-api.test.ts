@@ -77,6 +77,21 @@ describe('the foreign_id pattern', () => {
     expect(gomus.requests).toHaveLength(1);
   });
 
+  it('keeps the query the client shows visible in a ValidationError, and hides the rest', async () => {
+    const error = await failure(
+      client.api.post('customers', {
+        searchParams: { 'locale[]': 'de', token: 'order-token-secret' },
+        json: { surname: 'Mustermann', email: 'not-an-email' },
+      }),
+    );
+    expect(ValidationError.isInstance(error)).toBe(true);
+    const { url, message } = error as ValidationError;
+    // locale[] is shown by every go~mus client, as in its ApiErrors and log records; a token never is.
+    expect(url).toBe(`${gomus.url}/api/v4/customers?locale%5B%5D=de&token=[REDACTED]`);
+    expect(message).toContain(url);
+    expect(message).not.toContain('order-token-secret');
+  });
+
   it('reports a foreign_id already taken, and an update that empties a required field', async () => {
     const foreignId = createForeignId();
     await client.customers.create({ name: 'Erika', email: 'erika@example.com', foreign_id: foreignId });

@@ -1,16 +1,10 @@
-import {
-  ApiError,
-  ConfigError,
-  CredentialsError,
-  type Logger,
-  MemoryTokenStore,
-  silentLogger,
-  systemClock,
-} from '@auth/core';
+import { ApiError, ConfigError, type Logger, MemoryTokenStore, silentLogger, systemClock } from '@auth/core';
 import {
   abortable,
   assertServerRuntime,
   createProviderClient,
+  credentialsRejected,
+  exchangeOf,
   resolveRateLimiter,
   resolveRetryOptions,
   type SecretScrubber,
@@ -286,8 +280,11 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
 /** A 401 on an order document: the order token is wrong (documents need no other credential). */
 const orderTokenRejected = ({ error }: { error: Error }): Error => {
   if (!ApiError.isInstance(error) || error.status !== 401) return error;
-  return new CredentialsError(
-    `${packageName}: ${error.method} ${error.url} was rejected with 401: the order token does not match the order.`,
-    { status: 401, reason: 'invalid_order_token' },
-  );
+  return credentialsRejected({
+    packageName,
+    ...exchangeOf(error),
+    status: 401,
+    reason: 'invalid_order_token',
+    detail: 'was rejected with 401: the order token does not match the order',
+  });
 };

@@ -1,4 +1,5 @@
-import { ApiError, CredentialsError } from '@auth/core';
+import { ApiError } from '@auth/core';
+import { credentialsRejected, exchangeOf } from '@auth/core/provider';
 import { isPlainObject } from './parse-record.js';
 import { packageName } from './resolve-gomus-settings.js';
 import { ValidationError } from './validation-error.js';
@@ -10,16 +11,18 @@ import { ValidationError } from './validation-error.js';
  */
 export function mapGomusError(error: Error, tokenConfigured: boolean | undefined): Error {
   if (!ApiError.isInstance(error) || ValidationError.isInstance(error)) return error;
-  const where = `${error.method} ${error.url}`;
   const body = isPlainObject(error.data) ? error.data : {};
   const summary = typeof body.error === 'string' ? body.error : undefined;
 
   if (error.status === 401 && tokenConfigured !== undefined) {
     const advice = tokenConfigured
-      ? 'go~mus tokens are static: the token is missing, expired, revoked or wrong, and must be swapped (token option or GOMUS_TOKEN). It was not retried.'
-      : 'No token was sent (public access) and this endpoint needs one: pass the token option or set GOMUS_TOKEN.';
-    return new CredentialsError(`${packageName}: ${where} was rejected with 401. ${advice}`, {
+      ? 'go~mus tokens are static: the token is missing, expired, revoked or wrong, and must be swapped (token option or GOMUS_TOKEN). It was not retried'
+      : 'No token was sent (public access) and this endpoint needs one: pass the token option or set GOMUS_TOKEN';
+    return credentialsRejected({
+      packageName,
+      ...exchangeOf(error),
       status: 401,
+      detail: `was rejected with 401. ${advice}`,
       ...(summary !== undefined && { reason: summary }),
     });
   }
@@ -29,9 +32,8 @@ export function mapGomusError(error: Error, tokenConfigured: boolean | undefined
     const details = [summary, errors.join('; ')].filter((part) => part !== undefined && part !== '').join(': ');
     return new ValidationError({
       packageName,
+      ...exchangeOf(error),
       status: error.status,
-      method: error.method,
-      url: error.url,
       detail: `was refused with 422${details === '' ? '' : `: ${details}`}`,
       data: error.data,
       errors,

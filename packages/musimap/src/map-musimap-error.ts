@@ -1,5 +1,5 @@
-import { ApiError, REDACTED } from '@auth/core';
-import { providerMessage } from '@auth/core/provider';
+import { ApiError } from '@auth/core';
+import { exchangeOf, providerMessage } from '@auth/core/provider';
 import { packageName } from './package-name.js';
 
 /**
@@ -12,13 +12,9 @@ export function mapMusimapError(error: Error): Error {
   if (!ApiError.isInstance(error) || error.code !== 'API' || error.status < 400) return error;
   const message = providerMessage(error.data);
   if (message === undefined) return error;
-  const url = new URL(error.url);
   return new ApiError({
     packageName,
-    method: error.method,
-    url: error.url,
-    // The URL is already redacted: what it still shows may stay shown, what it hides stays hidden.
-    visibleQueryParameters: [...url.searchParams].filter(([, value]) => value !== REDACTED).map(([name]) => name),
+    ...exchangeOf(error),
     status: error.status,
     data: error.data,
     detail: `failed with ${error.status}: ${message}`,
