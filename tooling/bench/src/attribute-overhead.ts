@@ -9,6 +9,7 @@ import { createGomusClient } from '@auth/gomus';
 import { createMusementClient } from '@auth/musement';
 import { createMusimapClient } from '@auth/musimap';
 import ky, { type KyInstance } from 'ky';
+import { engineFloorName, engineFloorOptions } from './engine-floor.ts';
 import { median } from './load.ts';
 
 const now = Date.now();
@@ -38,9 +39,6 @@ const headers = { authorization: 'Bearer t' };
 const token = { accessToken: 't' };
 const tokens = { getToken: async () => token, invalidate: async () => undefined };
 const kyRetry = { limit: 3, afterStatusCodes: [429, 503], jitter: true };
-
-/** The row every client is also compared with: what ky itself costs once configured as the engine needs it. */
-export const engineFloor = "ky + the engine's options (no-op functions)";
 
 export const variants: Record<string, { api: KyInstance; path: string }> = {
   'ky (fixed header)': { api: ky.create({ prefix, headers, fetch: inMemoryFetch }), path: 'tags' },
@@ -79,28 +77,7 @@ export const variants: Record<string, { api: KyInstance; path: string }> = {
     }),
     path: 'tags',
   },
-  // The floor a client on ky's engine cannot go under: ky given the options our engine needs, each doing nothing (a
-  // per-attempt and a total timeout, a retry decision for every method, manual redirects, a JSON parser, one
-  // beforeRequest and one beforeError hook). ky merges and normalises these on every call.
-  [engineFloor]: {
-    api: ky.create({
-      prefix,
-      headers,
-      fetch: inMemoryFetch,
-      redirect: 'manual',
-      timeout: 30_000,
-      totalTimeout: 120_000,
-      retry: {
-        limit: 2,
-        jitter: true,
-        methods: ['get', 'head', 'put', 'delete', 'options', 'trace', 'query', 'post', 'patch'],
-        shouldRetry: () => false,
-      },
-      parseJson: (text) => JSON.parse(text),
-      hooks: { beforeRequest: [async () => undefined], beforeError: [({ error }) => error] },
-    }),
-    path: 'tags',
-  },
+  [engineFloorName]: { api: ky.create({ prefix, headers, fetch: inMemoryFetch, ...engineFloorOptions }), path: 'tags' },
   'createAuthClient (static token)': {
     api: createAuthClient({ prefix: origin, tokens, fetch: inMemoryFetch }),
     path: 'tags',
@@ -177,7 +154,7 @@ export async function attributeOverhead(rounds = 9, calls = 6_400): Promise<Map<
 if (import.meta.main) {
   const results = await attributeOverhead(Number(process.argv[2] ?? 9));
   const base = results.get('ky (fixed header)')!;
-  const floor = results.get(engineFloor)!;
+  const floor = results.get(engineFloorName)!;
   console.log('client CPU per call, in-memory fetch (no network), median of interleaved rounds');
   for (const [name, value] of results) {
     const delta = value - base;

@@ -53,6 +53,11 @@ describe('pnpm bench, every scenario run tiny', () => {
     expect(contenders).toContain('ky + README refresh recipe');
     expect(contenders).toContain('axios + axios-auth-refresh');
     expect(figureValue(result, 'ky (fixed header)', 'throughput / bare ky')).toBe(1);
+    // Each client is also set against ky configured as the engine configures it.
+    expect(contenders).toContain("ky + the engine's options (no-op functions)");
+    for (const name of ['createMusimapClient', 'createMusementClient', 'createGomusClient']) {
+      expect(figureValue(result, name, 'throughput / engine floor')).toBeGreaterThan(0);
+    }
   });
 
   it.runIf(built)('2 cold herd: one token request for ours, one per call for the ky recipe', async () => {

@@ -8,6 +8,7 @@ import axios, { type AxiosError } from 'axios';
 import { createAuthRefresh } from 'axios-auth-refresh';
 import ky from 'ky';
 import type { EmulatorKind } from './emulator-process.ts';
+import { engineFloorName, engineFloorOptions } from './engine-floor.ts';
 
 /**
  * - floor: bare fetch / bare ky with a fixed Authorization header (no token logic at all);
@@ -104,6 +105,21 @@ export function bareKy(endpoint: Endpoint, token: string): Contender {
   return {
     name: 'ky (fixed header)',
     role: 'floor',
+    call: (headers) => api.get(path, headers ? { headers } : {}).json(),
+  };
+}
+
+/** Bare ky given the options our engine passes it, each doing nothing: see `engineFloorOptions`. */
+export function kyEngineFloor(endpoint: Endpoint, token: string): Contender {
+  const { prefix, path } = apiPaths[endpoint.kind];
+  const api = ky.create({
+    prefix: `${endpoint.url}${prefix}/`,
+    headers: { ...providerHeaders(endpoint.kind), authorization: `Bearer ${token}` },
+    ...engineFloorOptions,
+  });
+  return {
+    name: engineFloorName,
+    role: 'diagnostic',
     call: (headers) => api.get(path, headers ? { headers } : {}).json(),
   };
 }

@@ -8,6 +8,7 @@ import {
   type Contender,
   type Endpoint,
   fetchFixedToken,
+  kyEngineFloor,
   kyRefreshRecipe,
   kyWithNoopAfterResponse,
   ourClient,
@@ -64,7 +65,12 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
     try {
       const endpoint: Endpoint = { kind, url: emulator.url };
       const token = await fetchFixedToken(endpoint);
-      const contenders: Contender[] = [bareFetch(endpoint, token), bareKy(endpoint, token), ourClient(endpoint)];
+      const contenders: Contender[] = [
+        bareFetch(endpoint, token),
+        bareKy(endpoint, token),
+        ourClient(endpoint),
+        kyEngineFloor(endpoint, token),
+      ];
       if (kind === 'musimap') {
         contenders.push(
           kyRefreshRecipe(endpoint),
@@ -98,6 +104,7 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
       }
       const ky = turns.get(contenders[1]!)!;
       const ours = turns.get(contenders[2]!)!;
+      const floor = turns.get(contenders[3]!)!;
       const scenario = `1 overhead (${kind}, c=${settings.concurrency})`;
       const providerDetails: Record<string, unknown> = {};
       for (const contender of contenders) {
@@ -122,6 +129,18 @@ export async function runOverhead(settings: OverheadSettings = overheadDefaults)
             contender.role === 'ours' ? { min: overheadTarget } : undefined,
           ),
         );
+        if (contender.role === 'ours') {
+          // The same throughput against ky configured as the engine configures it: what our own code costs.
+          const floorRatio = median(mine.map((turn, index) => turn.throughput / floor[index]!.throughput));
+          figures.push(
+            figure({
+              ...base,
+              figure: 'throughput / engine floor',
+              value: round3(floorRatio),
+              note: "against ky given the engine's options, each doing nothing (bench/src/engine-floor.ts)",
+            }),
+          );
+        }
         if (contender.name.includes('openTelemetry()')) {
           // CPU per call against the same client without telemetry, turn by turn (same round, same machine load).
           const cpuRatio = median(
