@@ -270,6 +270,27 @@ describe('client headers and error mapping', () => {
     ]);
   });
 
+  it('keeps a client accept or content-type over the ones ky fills in for .json() and a json body', async () => {
+    const server = await testServer((_request, response) => sendJson(response, 200, {}));
+    const api = createAuthClient({
+      prefix: server.url,
+      headers: { accept: 'application/vnd.shop+json', 'content-type': 'application/vnd.shop+json' },
+    });
+    await api.get('read').json();
+    await api.post('write', { json: { a: 1 } }).json();
+    await api.get('own', { headers: { accept: 'text/plain' } }).text();
+    const seen = server.requests.map((request) => [
+      request.path,
+      request.headers.accept,
+      request.headers['content-type'],
+    ]);
+    expect(seen).toEqual([
+      ['/read', 'application/vnd.shop+json', 'application/vnd.shop+json'],
+      ['/write', 'application/vnd.shop+json', 'application/vnd.shop+json'],
+      ['/own', 'text/plain', 'application/vnd.shop+json'],
+    ]);
+  });
+
   it('scrubs what mapError quotes from an answer that echoes the token', async () => {
     const token = 'SECRET-token-echoed-in-the-envelope';
     const server = await testServer((request, response) => {

@@ -21,7 +21,8 @@ export interface AuthClientOptions extends HttpOptions {
   scheme?: string;
   /**
    * Headers sent on every request, the token request's included. A header of the same name set by the call (its
-   * `headers` option or a `beforeRequest` hook) wins. They are set as the request leaves, so hooks do not see them.
+   * `headers` option or a `beforeRequest` hook) wins. They are set as the request leaves, so hooks do not see them;
+   * `accept` and `content-type` are the exception (ky fills those in itself when missing): hooks see them.
    */
   headers?: Record<string, string>;
   /** Package name used in messages and log records. @default '@auth/core' */
@@ -81,6 +82,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
   );
   const tokens = options.tokens;
   const { mapError } = options;
+  const { kyHeaders, fetchHeaders } = splitHeaders(options.headers);
 
   return ky.create({
     prefix,
@@ -94,8 +96,8 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       maxRateLimitWaitMs: http.timeoutMs,
       maxRateLimitPauseMs: http.retry.maxRetryAfterMs,
       fetch: http.fetch,
-      // Set by our fetch rather than by ky: ky would merge them into a new Headers on every call.
-      headers: options.headers,
+      // Set by our fetch rather than by ky, which would merge them into a new Headers on every call.
+      headers: fetchHeaders,
       bufferBody: options.bufferBody ?? false,
       followRedirects: options.followRedirects !== false,
       maxResponseBytes: http.maxResponseBytes,
@@ -114,6 +116,8 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       methods: allMethods,
       shouldRetry: ({ error }) => decideRetry(error),
     },
+    // accept and content-type go through ky: it fills them in itself (.json(), a json body) unless they are set.
+    ...(kyHeaders && { headers: kyHeaders }),
     parseJson: createJsonParser(context),
     hooks: {
       // Every hook costs each call (ky clones the options for init hooks and races each beforeRequest hook against
@@ -163,4 +167,21 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       ],
     },
   });
+}
+
+/** Headers ky sets on its own when they are missing: a client's must reach ky to win over them. */
+const kyFilledHeaders = new Set(['accept', 'content-type']);
+
+function splitHeaders(headers: Record<string, string> | undefined): {
+  kyHeaders?: Record<string, string>;
+  fetchHeaders?: Record<string, string>;
+} {
+  if (headers === undefined) return {};
+  const entries = Object.entries(headers);
+  const byKy = entries.filter(([name]) => kyFilledHeaders.has(name.toLowerCase()));
+  const byFetch = entries.filter(([name]) => !kyFilledHeaders.has(name.toLowerCase()));
+  return {
+    ...(byKy.length > 0 && { kyHeaders: Object.fromEntries(byKy) }),
+    ...(byFetch.length > 0 && { fetchHeaders: Object.fromEntries(byFetch) }),
+  };
 }
