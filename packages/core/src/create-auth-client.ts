@@ -82,7 +82,13 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
   );
   const tokens = options.tokens;
   const { mapError } = options;
-  const { kyHeaders, fetchHeaders } = splitHeaders(options.headers);
+  // accept and content-type go through ky, which fills them in itself (.json(), a json body) unless they are set;
+  // the others are set by our fetch, as ky would merge them into a new Headers on every call.
+  const kyHeaders: Record<string, string> = {};
+  const fetchHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    (/^(accept|content-type)$/i.test(name) ? kyHeaders : fetchHeaders)[name] = value;
+  }
 
   return ky.create({
     prefix,
@@ -96,7 +102,6 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       maxRateLimitWaitMs: http.timeoutMs,
       maxRateLimitPauseMs: http.retry.maxRetryAfterMs,
       fetch: http.fetch,
-      // Set by our fetch rather than by ky, which would merge them into a new Headers on every call.
       headers: fetchHeaders,
       bufferBody: options.bufferBody ?? false,
       followRedirects: options.followRedirects !== false,
@@ -116,8 +121,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       methods: allMethods,
       shouldRetry: ({ error }) => decideRetry(error),
     },
-    // accept and content-type go through ky: it fills them in itself (.json(), a json body) unless they are set.
-    ...(kyHeaders && { headers: kyHeaders }),
+    ...(Object.keys(kyHeaders).length > 0 && { headers: kyHeaders }),
     parseJson: createJsonParser(context),
     hooks: {
       // Every hook costs each call (ky clones the options for init hooks and races each beforeRequest hook against
@@ -167,21 +171,4 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       ],
     },
   });
-}
-
-/** Headers ky sets on its own when they are missing: a client's must reach ky to win over them. */
-const kyFilledHeaders = new Set(['accept', 'content-type']);
-
-function splitHeaders(headers: Record<string, string> | undefined): {
-  kyHeaders?: Record<string, string>;
-  fetchHeaders?: Record<string, string>;
-} {
-  if (headers === undefined) return {};
-  const entries = Object.entries(headers);
-  const byKy = entries.filter(([name]) => kyFilledHeaders.has(name.toLowerCase()));
-  const byFetch = entries.filter(([name]) => !kyFilledHeaders.has(name.toLowerCase()));
-  return {
-    ...(byKy.length > 0 && { kyHeaders: Object.fromEntries(byKy) }),
-    ...(byFetch.length > 0 && { fetchHeaders: Object.fromEntries(byFetch) }),
-  };
 }

@@ -41,7 +41,7 @@ export interface AuthFetchOptions extends Required<ErrorContext> {
   maxRateLimitPauseMs?: number | undefined;
   fetch?: typeof globalThis.fetch | undefined;
   /** Sent on every attempt unless the request already has a header of that name (the call's own wins). */
-  headers?: Record<string, string> | undefined;
+  headers: Record<string, string>;
   /** Read each body before returning (token answers), so a connection dropped mid-body is a typed `NetworkError`. */
   bufferBody: boolean;
   /** Follow same-origin redirects; false refuses every redirect (token requests). */
@@ -123,7 +123,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     return lastFingerprint.fingerprint;
   };
 
-  const defaultHeaders = Object.entries(options.headers ?? {});
+  const defaultHeaders = Object.entries(options.headers);
 
   return async (input, init = {}) => {
     const request = input instanceof Request ? input : new Request(input, init);
