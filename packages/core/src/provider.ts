@@ -27,6 +27,7 @@ export type { AuthErrorOptions } from './errors/auth-error.js';
 export { type CredentialsRejectedOptions, credentialsRejected } from './errors/credentials-rejected.js';
 export { exchangeOf } from './errors/exchange-of.js';
 export { extendSecretScrubber } from './extend-secret-scrubber.js';
+export { httpDefaults } from './http-options.js';
 export { integerOption } from './integer-option.js';
 export { type LoadSettingOptions, loadRequiredSetting, loadSetting } from './load-setting.js';
 export { manageTokens, type ProviderLogin, type ProviderTools } from './manage-tokens.js';

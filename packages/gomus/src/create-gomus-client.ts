@@ -5,6 +5,7 @@ import {
   createProviderClient,
   credentialsRejected,
   exchangeOf,
+  httpDefaults,
   resolveRateLimiter,
   resolveRetryOptions,
   type SecretScrubber,
@@ -129,6 +130,8 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   const tokenConfigured = settings.token !== undefined;
   let gate: Promise<WhoAmI> | undefined;
   const retry = resolveRetryOptions(options.retry, packageName);
+  // A timeoutMs of the wrong shape is refused by the kit below, before any call.
+  const attemptTimeoutMs = options.timeoutMs ?? httpDefaults.timeoutMs;
   // Both clients below count against one client-side limit, and show `locale[]` values in logs like `locale`.
   const shared = {
     ...options,
@@ -157,7 +160,7 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
       return createGomusTokenProvider(settings.token);
     },
     // A 202 (a process still running) is polled below core's client: one call, one result for the caller.
-    wrapFetch: (fetch) => pollAccepted(rememberQueryToken(() => apiSecrets)(fetch), retry),
+    wrapFetch: (fetch) => pollAccepted(rememberQueryToken(() => apiSecrets)(fetch), retry, attemptTimeoutMs),
     // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
     ...(options.verify && {
       hooks: {
@@ -193,7 +196,7 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
     },
     // The session's headers are set and read below the poll, so that every answer's newest token is kept.
     wrapFetch: (fetch) =>
-      pollAccepted(rememberQueryToken(() => keylessSecrets)(sessions.wrapSessionFetch(fetch)), retry),
+      pollAccepted(rememberQueryToken(() => keylessSecrets)(sessions.wrapSessionFetch(fetch)), retry, attemptTimeoutMs),
     mapError: (error) => mapGomusError(error, undefined),
   });
 

@@ -46,6 +46,25 @@ describe('go~mus 202 (an asynchronous process still running)', () => {
     expect(gomus.requests.filter((request) => request.path === '/api/v4/museums')).toHaveLength(3);
   });
 
+  it('returns the last 202 rather than wait past the attempt timeout, which would restart the polls', async () => {
+    const gomus = await startGomusEmulator();
+    emulators.push(gomus);
+    const client = createGomusClient({
+      baseUrl: gomus.url,
+      token: gomusTestTokens.user,
+      timeoutMs: 300,
+      retry: { limit: 3, initialDelayMs: 200 },
+    });
+    gomus.injectFault({ ...stillRunning, match: { path: '/api/v4/museums' }, times: 20 });
+    // The waits at the top of the draw: 200 ms, then 400 ms, which would end past the 300 ms the attempt has.
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+
+    const response = await client.api.get('museums');
+
+    expect(response.status).toBe(202);
+    expect(gomus.requests.filter((request) => request.path === '/api/v4/museums')).toHaveLength(2);
+  });
+
   it('never repeats a POST answered 202: a second one could start a second process', async () => {
     const { gomus, client } = await setUp();
     gomus.injectFault({ ...stillRunning, match: { path: '/api/v4/customers' }, times: 5 });
@@ -69,6 +88,8 @@ describe('go~mus 202: the wait between polls', { timeout: 5_000 }, () => {
     const client = createGomusClient({
       baseUrl: gomus.url,
       token: gomusTestTokens.user,
+      // Room in the attempt for the 30 s wait: a shorter one would not be waited at all.
+      timeoutMs: 60_000,
       // A real fetch, watched: it records the signal ky hands down and aborts once the 202 has been received.
       fetch: async (input, init) => {
         signalsSeen.push(init?.signal ?? (input as Request).signal);
