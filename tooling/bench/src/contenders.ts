@@ -6,7 +6,7 @@ import { createMusimapClient } from '@auth/musimap';
 import { gomusTestTokens, musementTestCredentials, musimapTestCredentials } from '@auth/testing';
 import axios, { type AxiosError } from 'axios';
 import { createAuthRefresh } from 'axios-auth-refresh';
-import ky from 'ky';
+import ky, { type Options } from 'ky';
 import type { EmulatorKind } from './emulator-process.ts';
 import { engineFloorName, engineFloorOptions } from './engine-floor.ts';
 
@@ -95,33 +95,30 @@ export function bareFetch(endpoint: Endpoint, token: string): Contender {
   };
 }
 
-/** The floor every ratio refers to: ky with a fixed token. */
-export function bareKy(endpoint: Endpoint, token: string): Contender {
+/** ky on the endpoint with a fixed token (no token logic), given `options` besides: the base of the ky rows. */
+function kyWithFixedToken(
+  endpoint: Endpoint,
+  token: string,
+  contender: Pick<Contender, 'name' | 'role'>,
+  options: Options = {},
+): Contender {
   const { prefix, path } = apiPaths[endpoint.kind];
   const api = ky.create({
     prefix: `${endpoint.url}${prefix}/`,
     headers: { ...providerHeaders(endpoint.kind), authorization: `Bearer ${token}` },
+    ...options,
   });
-  return {
-    name: 'ky (fixed header)',
-    role: 'floor',
-    call: (headers) => api.get(path, headers ? { headers } : {}).json(),
-  };
+  return { ...contender, call: (headers) => api.get(path, headers ? { headers } : {}).json() };
+}
+
+/** The floor every ratio refers to: ky with a fixed token. */
+export function bareKy(endpoint: Endpoint, token: string): Contender {
+  return kyWithFixedToken(endpoint, token, { name: 'ky (fixed header)', role: 'floor' });
 }
 
 /** Bare ky given the options our engine passes it, each doing nothing: see `engineFloorOptions`. */
 export function kyEngineFloor(endpoint: Endpoint, token: string): Contender {
-  const { prefix, path } = apiPaths[endpoint.kind];
-  const api = ky.create({
-    prefix: `${endpoint.url}${prefix}/`,
-    headers: { ...providerHeaders(endpoint.kind), authorization: `Bearer ${token}` },
-    ...engineFloorOptions,
-  });
-  return {
-    name: engineFloorName,
-    role: 'diagnostic',
-    call: (headers) => api.get(path, headers ? { headers } : {}).json(),
-  };
+  return kyWithFixedToken(endpoint, token, { name: engineFloorName, role: 'diagnostic' }, engineFloorOptions);
 }
 
 /**
@@ -129,17 +126,12 @@ export function kyEngineFloor(endpoint: Endpoint, token: string): Contender {
  * (a tee of its body stream), and our clients' core registers one. Shows what that clone alone costs.
  */
 export function kyWithNoopAfterResponse(endpoint: Endpoint, token: string): Contender {
-  const { prefix, path } = apiPaths[endpoint.kind];
-  const api = ky.create({
-    prefix: `${endpoint.url}${prefix}/`,
-    headers: { ...providerHeaders(endpoint.kind), authorization: `Bearer ${token}` },
-    hooks: { afterResponse: [() => undefined] },
-  });
-  return {
-    name: 'ky + 1 no-op afterResponse hook',
-    role: 'diagnostic',
-    call: (headers) => api.get(path, headers ? { headers } : {}).json(),
-  };
+  return kyWithFixedToken(
+    endpoint,
+    token,
+    { name: 'ky + 1 no-op afterResponse hook', role: 'diagnostic' },
+    { hooks: { afterResponse: [() => undefined] } },
+  );
 }
 
 /** Options passed to our client besides the credentials. */
