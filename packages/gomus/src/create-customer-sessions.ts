@@ -1,11 +1,5 @@
 import { ApiError, type Clock, ConfigError, CredentialsError, type TokenStore } from '@auth/core';
-import {
-  createSecretScrubber,
-  createTokenKey,
-  credentialsRejected,
-  exchangeOf,
-  type SecretScrubber,
-} from '@auth/core/provider';
+import { createSecretScrubber, createTokenKey, type SecretScrubber } from '@auth/core/provider';
 import type { BeforeErrorHook, KyInstance } from 'ky';
 import {
   type CustomerSessionRecord,
@@ -19,6 +13,7 @@ import {
   readSessionUpdate,
   type SessionWarning,
 } from './customer-session-state.js';
+import { rejectedWith401 } from './rejected-with-401.js';
 import { packageName } from './resolve-gomus-settings.js';
 
 /** What a shop customer types to sign in. */
@@ -127,17 +122,12 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
     };
 
   /** A 401 of a session's request: the session is over (expired, signed out, or replaced by another sign-in). */
-  const sessionRejected: BeforeErrorHook = ({ error }) => {
-    if (!ApiError.isInstance(error) || error.status !== 401) return error;
-    return credentialsRejected({
-      packageName,
-      ...exchangeOf(error),
-      status: 401,
-      reason: 'session_rejected',
-      detail:
-        'was rejected with 401: the customer session is over (expired, signed out or replaced). Log the customer in again',
-    });
-  };
+  const sessionRejected: BeforeErrorHook = ({ error }) =>
+    rejectedWith401(
+      error,
+      'session_rejected',
+      'the customer session is over (expired, signed out or replaced). Log the customer in again',
+    );
 
   /** Best effort: the server may not offer devise's sign-out, or the session may be over already. */
   const signOut = async (record: CustomerSessionRecord) => {
@@ -235,14 +225,7 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
 
 /** A 401 at sign-in means the e-mail or password is wrong; the answer's body is not kept (it may echo them). */
 function signInRejected(error: Error): Error {
-  if (!ApiError.isInstance(error) || error.status !== 401) return error;
-  return credentialsRejected({
-    packageName,
-    ...exchangeOf(error),
-    status: 401,
-    reason: 'invalid_credentials',
-    detail: "was rejected with 401: the shop customer's e-mail or password is wrong",
-  });
+  return rejectedWith401(error, 'invalid_credentials', "the shop customer's e-mail or password is wrong");
 }
 
 function noSession(): CredentialsError {

@@ -3,8 +3,6 @@ import {
   abortable,
   assertServerRuntime,
   createProviderClient,
-  credentialsRejected,
-  exchangeOf,
   httpDefaults,
   resolveRateLimiter,
   resolveRetryOptions,
@@ -36,6 +34,7 @@ import { packageVersion } from './package-version.js';
 import { type PaginateOptions, paginate } from './paginate.js';
 import { parseRecord } from './parse-record.js';
 import { pollAccepted } from './poll-accepted.js';
+import { rejectedWith401 } from './rejected-with-401.js';
 import { packageName, resolveGomusSettings } from './resolve-gomus-settings.js';
 import { gomusAccessKinds, type WhoAmI } from './who-am-i.js';
 
@@ -281,13 +280,5 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
 }
 
 /** A 401 on an order document: the order token is wrong (documents need no other credential). */
-const orderTokenRejected = ({ error }: { error: Error }): Error => {
-  if (!ApiError.isInstance(error) || error.status !== 401) return error;
-  return credentialsRejected({
-    packageName,
-    ...exchangeOf(error),
-    status: 401,
-    reason: 'invalid_order_token',
-    detail: 'was rejected with 401: the order token does not match the order',
-  });
-};
+const orderTokenRejected = ({ error }: { error: Error }): Error =>
+  rejectedWith401(error, 'invalid_order_token', 'the order token does not match the order');
