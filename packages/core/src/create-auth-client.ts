@@ -6,6 +6,7 @@ import type { SecretScrubber } from './create-secret-scrubber.js';
 import { createRetryDecision } from './decide-retry.js';
 import type { HttpOptions } from './http-options.js';
 import { silentLogger } from './logger.js';
+import type { AnswerPoller } from './poll-while.js';
 import { resolveHttpOptions } from './resolve-http-options.js';
 import { toKyRetry } from './retry-options.js';
 import { toAuthError } from './to-auth-error.js';
@@ -55,6 +56,11 @@ export interface AuthClientOptions extends HttpOptions {
   secrets?: SecretScrubber;
   /** `token` for a token endpoint's client: its attempt spans say so. @default 'api' */
   kind?: 'api' | 'token';
+  /**
+   * Asks again while an answer says "not ready", inside the attempt and with the retry policy's waits, e.g.
+   * `pollWhile(202)` (go~mus). Each request goes through the rate limiter and gets its own log record. @default none
+   */
+  poll?: AnswerPoller;
 }
 
 const allMethods = ['get', 'head', 'put', 'delete', 'options', 'trace', 'query', 'post', 'patch'];
@@ -110,6 +116,7 @@ export function createAuthClient(options: AuthClientOptions): KyInstance {
       telemetry,
       onEvent: options.onEvent,
       kind: options.kind ?? 'api',
+      poll: options.poll?.({ retry: http.retry, attemptTimeoutMs: http.timeoutMs }),
     }),
     // Redirects are handled by our fetch: only same-origin ones are followed.
     redirect: 'manual',

@@ -2,6 +2,7 @@ import { type AuthEventListener, emitEvent } from './auth-event.js';
 import { createExchange } from './create-exchange.js';
 import { createRateLimitGate } from './create-rate-limit-gate.js';
 import type { SecretScrubber } from './create-secret-scrubber.js';
+import { discardBody } from './discard-body.js';
 import type { ErrorContext } from './errors/api-error.js';
 import { fingerprintToken } from './fingerprint-token.js';
 import type { Instrumentation } from './instrumentation.js';
@@ -50,7 +51,21 @@ export interface AuthFetchOptions extends Required<ErrorContext> {
   maxResponseBytes: number;
   /** Learns every token sent, so that an echo of it is scrubbed from errors and log records. */
   secrets: SecretScrubber;
+  /**
+   * Asks again, inside the attempt, while an answer says "not ready" (go~mus' 202): see `pollWhile`. Each request it
+   * sends goes through the rate limiter and gets its own log record and span.
+   */
+  poll?: ((send: AttemptSender) => AttemptSender) | undefined;
 }
+
+/** Sends one request of an attempt the engine's way: rate-limit slot, exchange, log record and span. */
+export type AttemptSender = (
+  request: Request,
+  init: RequestInit,
+  attempt: number,
+  replay: boolean,
+  token: TokenSet | undefined,
+) => Promise<Response>;
 
 type FetchInit = RequestInit & { authCall?: CallState };
 
@@ -95,13 +110,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     visibleQueryParameters: context.visibleQueryParameters,
   });
 
-  const send = async (
-    request: Request,
-    init: FetchInit,
-    attempt: number,
-    replay: boolean,
-    token?: TokenSet,
-  ): Promise<Response> => {
+  const send: AttemptSender = async (request, init, attempt, replay, token) => {
     if (gate) await gate.enter(request);
     const response = await (observe
       ? observe(
@@ -112,6 +121,8 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     gate?.leave(response);
     return response;
   };
+  /** `send`, then the poll's further requests while an answer says "not ready". */
+  const sendAll = options.poll?.(send) ?? send;
 
   let lastLearned: string | undefined;
   /** The last token's fingerprint: the same token serves many calls, and a hash per call would cost. */
@@ -131,11 +142,11 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     const fetchInit = init as FetchInit;
     const state = fetchInit.authCall;
     const attempt = state ? ++state.attempt : 1;
-    if (tokens === undefined) return send(request, fetchInit, attempt, false);
+    if (tokens === undefined) return sendAll(request, fetchInit, attempt, false, undefined);
 
     const signal = { signal: request.signal };
     const token = await tokens.getToken(signal);
-    if (token === undefined) return send(request, fetchInit, attempt, false);
+    if (token === undefined) return sendAll(request, fetchInit, attempt, false, undefined);
     // The scrubber learns each token once (the same token serves many calls).
     if (token.accessToken !== lastLearned) {
       secrets.add(token.accessToken);
@@ -144,7 +155,7 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
     // Keep an unsent copy only when a replay may need the body again.
     const spare = tokens.invalidate && request.body !== null ? request.clone() : request;
     authorize(request, scheme, token);
-    const response = await send(request, fetchInit, attempt, false, token);
+    const response = await sendAll(request, fetchInit, attempt, false, token);
     if (response.status !== 401 || tokens.invalidate === undefined) return response;
     if (onEvent !== undefined) {
       emitEvent(onEvent, { type: 'token.rejected', fingerprint: fingerprintToken(token.accessToken) }, eventFields);
@@ -152,10 +163,10 @@ export function createAuthFetch(options: AuthFetchOptions): typeof globalThis.fe
 
     const replacement = await tokens.invalidate(token, signal);
     if (replacement === undefined || replacement.accessToken === token.accessToken) return response;
-    await response.body?.cancel().catch(() => undefined);
+    discardBody(response);
     authorize(spare, scheme, replacement);
     telemetry?.replayed(provider);
-    return send(spare, fetchInit, attempt, true, replacement);
+    return sendAll(spare, fetchInit, attempt, true, replacement);
   };
 }
 

@@ -6,6 +6,7 @@ import type { TokenClientOptions } from './create-token-client.js';
 import type { HttpOptions } from './http-options.js';
 import { pickHttpOptions } from './pick-http-options.js';
 import type { TokenLifecycleOptions } from './pick-token-lifecycle-options.js';
+import type { AnswerPoller } from './poll-while.js';
 import type { TokenManager } from './token-manager.js';
 import type { TokenSet } from './token-set.js';
 import type { AccessTokenProvider } from './token-source.js';
@@ -37,8 +38,10 @@ export interface ProviderDefinition {
   hooks?: Hooks;
   /** Rewrites a failed call's typed error, e.g. to quote the provider's error envelope (see `AuthClientOptions`). */
   mapError?: (error: Error) => Error;
-  /** Wraps the fetch of API calls (not of token requests), e.g. to poll an answer. */
+  /** Wraps the fetch of API calls (not of token requests), below the engine: it sees each request as it leaves. */
   wrapFetch?(fetch: typeof globalThis.fetch): typeof globalThis.fetch;
+  /** Asks API calls again while an answer says "not ready", e.g. `pollWhile(202)` (see `AuthClientOptions`). */
+  poll?: AnswerPoller;
 }
 
 /** What the kit hands a token factory such as `manageTokens`: the resolved pieces both clients share. */
@@ -107,6 +110,7 @@ export function createProviderClient(definition: ProviderDefinition): ProviderCl
     ...(tokens && { tokens }),
     ...(definition.hooks && { hooks: definition.hooks }),
     ...(definition.mapError && { mapError: definition.mapError }),
+    ...(definition.poll && { poll: definition.poll }),
     ...(definition.wrapFetch && { fetch: definition.wrapFetch(baseFetch) }),
   });
   return {

@@ -1,3 +1,4 @@
+import { discardBody } from './discard-body.js';
 import type { ErrorContext } from './errors/api-error.js';
 import { RedirectError } from './errors/redirect-error.js';
 
@@ -39,7 +40,7 @@ export async function followRedirects(
     const location = answer.headers.get('location');
     if (location === null) return answer;
     const target = URL.canParse(location, current.url) ? new URL(location, current.url) : undefined;
-    await answer.body?.cancel().catch(() => undefined);
+    discardBody(answer);
     const why = refusal(rules.follow, hop, current.url, target);
     if (why !== undefined) {
       const { follow: _follow, ...context } = rules;

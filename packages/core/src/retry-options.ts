@@ -92,7 +92,7 @@ export function backoffDelayMs(options: Required<RetryOptions>, retry: number): 
 
 /**
  * The wait before retry number `retry` (1 for the first) exactly as ky's engine computes it from our options, for the
- * one loop that runs beside ky (go~mus' 202 polling): the server's `Retry-After` when it sent one, else full jitter
+ * polls of an answer that says "not ready" (`pollWhile`): the server's `Retry-After` when it sent one, else full jitter
  * over the exponential back-off. Undefined when `Retry-After` exceeds `maxRetryAfterMs`: do not wait, give up.
  */
 export function retryDelayMs(

@@ -1,5 +1,5 @@
 import { ApiError, type Clock, ConfigError, CredentialsError, type TokenStore } from '@auth/core';
-import { createSecretScrubber, createTokenKey, type SecretScrubber } from '@auth/core/provider';
+import { createSecretScrubber, createTokenKey, discardBody, type SecretScrubber } from '@auth/core/provider';
 import type { BeforeErrorHook, KyInstance } from 'ky';
 import {
   type CustomerSessionRecord,
@@ -116,7 +116,7 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
           await state.end(record);
           return response;
         }
-        await response.body?.cancel().catch(() => undefined);
+        discardBody(response);
         return send(fetch, spare, init, state, newer);
       });
     };
@@ -191,7 +191,7 @@ export function createCustomerSessions(options: CustomerSessionsOptions) {
         .catch((error: unknown) => {
           throw scrubber.scrubError(error);
         });
-      await response.body?.cancel().catch(() => undefined);
+      discardBody(response);
       const headers = response.headers;
       const read = (name: 'access-token' | 'client' | 'uid' | 'token-type') => {
         const value = headers.get(name)?.trim();

@@ -3,9 +3,8 @@ import {
   abortable,
   assertServerRuntime,
   createProviderClient,
-  httpDefaults,
+  pollWhile,
   resolveRateLimiter,
-  resolveRetryOptions,
   type SecretScrubber,
 } from '@auth/core/provider';
 import type { KyInstance } from 'ky';
@@ -33,7 +32,6 @@ import { mapGomusError } from './map-gomus-error.js';
 import { packageVersion } from './package-version.js';
 import { type PaginateOptions, paginate } from './paginate.js';
 import { parseRecord } from './parse-record.js';
-import { pollAccepted } from './poll-accepted.js';
 import { rejectedWith401 } from './rejected-with-401.js';
 import { packageName, resolveGomusSettings } from './resolve-gomus-settings.js';
 import { gomusAccessKinds, type WhoAmI } from './who-am-i.js';
@@ -128,9 +126,6 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
   if (settings.token !== undefined) assertServerRuntime(packageName, options.dangerouslyAllowBrowser ?? false);
   const tokenConfigured = settings.token !== undefined;
   let gate: Promise<WhoAmI> | undefined;
-  const retry = resolveRetryOptions(options.retry, packageName);
-  // A timeoutMs of the wrong shape is refused by the kit below, before any call.
-  const attemptTimeoutMs = options.timeoutMs ?? httpDefaults.timeoutMs;
   // Both clients below count against one client-side limit, and show `locale[]` values in logs like `locale`.
   const shared = {
     ...options,
@@ -158,8 +153,9 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
       apiSecrets = kit.secrets;
       return createGomusTokenProvider(settings.token);
     },
-    // A 202 (a process still running) is polled below core's client: one call, one result for the caller.
-    wrapFetch: (fetch) => pollAccepted(rememberQueryToken(() => apiSecrets)(fetch), retry, attemptTimeoutMs),
+    wrapFetch: rememberQueryToken(() => apiSecrets),
+    // A 202 (a process still running) is asked again by the engine: one call, one result for the caller.
+    poll: pollWhile(202),
     // Only `verify: true` holds calls back until the token test is done (a hook costs every call).
     ...(options.verify && {
       hooks: {
@@ -193,9 +189,10 @@ export function createGomusClient(options: GomusClientOptions = {}): GomusClient
       keylessSecrets = kit.secrets;
       return noApiToken;
     },
-    // The session's headers are set and read below the poll, so that every answer's newest token is kept.
-    wrapFetch: (fetch) =>
-      pollAccepted(rememberQueryToken(() => keylessSecrets)(sessions.wrapSessionFetch(fetch)), retry, attemptTimeoutMs),
+    // The session's headers are set and read below the engine, on every request (polls too), so that every answer's
+    // newest token is kept.
+    wrapFetch: (fetch) => rememberQueryToken(() => keylessSecrets)(sessions.wrapSessionFetch(fetch)),
+    poll: pollWhile(202),
     mapError: (error) => mapGomusError(error, undefined),
   });
 

@@ -65,6 +65,57 @@ describe('go~mus 202 (an asynchronous process still running)', () => {
     expect(gomus.requests.filter((request) => request.path === '/api/v4/museums')).toHaveLength(2);
   });
 
+  it('counts the wait for a rate-limit slot against the attempt: no poll whose wait would end past timeoutMs', async () => {
+    const gomus = await startGomusEmulator();
+    emulators.push(gomus);
+    // The slot takes 300 of the attempt's 400 ms, so the first wait (150 ms at the top of the draw) would end past it.
+    const slowSlot = { acquire: () => new Promise<void>((resolve) => setTimeout(resolve, 300)) };
+    const client = createGomusClient({
+      baseUrl: gomus.url,
+      token: gomusTestTokens.user,
+      rateLimit: slowSlot,
+      timeoutMs: 400,
+      retry: { limit: 3, initialDelayMs: 150 },
+    });
+    gomus.injectFault({ ...stillRunning, match: { path: '/api/v4/museums' }, times: 20 });
+    vi.spyOn(Math, 'random').mockReturnValue(0.999);
+
+    const response = await client.api.get('museums');
+
+    expect(response.status).toBe(202);
+    expect(gomus.requests.filter((request) => request.path === '/api/v4/museums')).toHaveLength(1);
+  });
+
+  it('sends every poll through the rate limiter, with a log record of its own', async () => {
+    const gomus = await startGomusEmulator();
+    emulators.push(gomus);
+    let slots = 0;
+    const statuses: unknown[] = [];
+    const client = createGomusClient({
+      baseUrl: gomus.url,
+      token: gomusTestTokens.user,
+      rateLimit: {
+        acquire: async () => {
+          slots += 1;
+        },
+      },
+      logger: {
+        debug: () => undefined,
+        info: (record) => statuses.push((record as { status?: number }).status),
+        warn: (record) => statuses.push((record as { status?: number }).status),
+        error: (record) => statuses.push((record as { status?: number }).status),
+      },
+      retry: { limit: 3, initialDelayMs: 5 },
+    });
+    gomus.injectFault({ ...stillRunning, match: { path: '/api/v4/museums' }, times: 2 });
+
+    expect((await client.api.get('museums')).status).toBe(200);
+
+    // A fleet sharing one limit counts the polls too, and an operator sees each 202.
+    expect(slots).toBe(3);
+    expect(statuses).toEqual([202, 202, 200]);
+  });
+
   it('never repeats a POST answered 202: a second one could start a second process', async () => {
     const { gomus, client } = await setUp();
     gomus.injectFault({ ...stillRunning, match: { path: '/api/v4/customers' }, times: 5 });
