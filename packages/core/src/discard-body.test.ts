@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthClient } from './create-auth-client.js';
+import { ApiError } from './errors/api-error.js';
 import { sendJson, startTestServer, type TestServer } from './test-support/start-test-server.js';
 
 const servers: TestServer[] = [];
@@ -42,6 +43,38 @@ describe('an answer the engine does not read is let go without waiting for its b
 
     expect(await client.get('me').json()).toEqual({ ok: true });
     expect(server.requests.map((request) => request.headers.authorization)).toEqual(['Bearer old', 'Bearer new']);
+  });
+
+  it('fails a body over maxResponseBytes at once although the source’s cancel never settles', async () => {
+    const server = await startTestServer((_request, response) => sendJson(response, 200, {}));
+    servers.push(server);
+    const client = createAuthClient({
+      prefix: server.url,
+      timeoutMs: 1_000,
+      retry: { limit: 0 },
+      maxResponseBytes: 1_024,
+      // A chunked answer of 64 KiB, 1 KiB a chunk, whose cancel never settles.
+      fetch: async (input, init) => {
+        await globalThis.fetch(input, init).then((response) => response.arrayBuffer());
+        let sent = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull: (controller) => {
+            sent += 1;
+            if (sent > 64) controller.close();
+            else controller.enqueue(new Uint8Array(1_024).fill(32));
+          },
+          cancel: () => new Promise<void>(() => undefined),
+        });
+        return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    });
+
+    const error = await client
+      .get('big')
+      .json()
+      .catch((caught: unknown) => caught);
+    expect(ApiError.isInstance(error)).toBe(true);
+    expect((error as ApiError).message).toContain('over maxResponseBytes (1024 bytes)');
   });
 
   it('follows a same-origin redirect although the redirect body’s cancel never settles', async () => {

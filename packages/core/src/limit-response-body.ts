@@ -31,8 +31,9 @@ export function limitResponseBody(request: Request, response: Response, limit: B
       if (done) return controller.close();
       received += value.byteLength;
       if (received <= limit.maxBytes) return controller.enqueue(value);
-      await reader.cancel().catch(() => undefined);
+      // The caller learns at once; the source is let go without waiting (a stream's cancel may never settle).
       controller.error(tooLarge(request, response, limit));
+      reader.cancel().catch(() => undefined);
     },
     cancel: (reason) => reader.cancel(reason),
   });
